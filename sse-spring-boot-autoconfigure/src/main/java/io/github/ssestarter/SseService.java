@@ -1,0 +1,104 @@
+package io.github.ssestarter;
+
+import java.util.Collection;
+
+/**
+ * Publish Server-Sent Events to the clients connected to this application (and, with a
+ * backplane, to every node), and manage their streams. Inject it anywhere.
+ * <p>
+ * Topics are the routing primitive: a client receives an event when it is subscribed to
+ * at least one of the event's topics, and receives it once even if it matches several.
+ * Every stream is also subscribed to reserved topics assigned by the server:
+ * {@code client:<clientId>}, {@code user:<userId>} for an authenticated user and
+ * {@code session:<sessionId>} when the request has an HTTP session.
+ * <p>
+ * Publishing never blocks on a client and never fails because a client went away: each
+ * event is encoded once, stored in the replay history (which assigns its id) and queued
+ * for each recipient; a client that cannot keep up loses events according to the
+ * configured overflow policy, and every loss is counted.
+ *
+ * @since 0.1.0
+ */
+public interface SseService {
+
+	/**
+	 * Publish an event to the subscribers of one topic.
+	 * @param topic the topic
+	 * @param event the event
+	 * @return the id assigned to the event
+	 * @throws IllegalArgumentException if the topic is invalid or the encoded event exceeds
+	 * {@code sse.max-event-size}
+	 */
+	String publish(String topic, SseEvent event);
+
+	/**
+	 * Publish an event to the subscribers of any of the topics; a client subscribed to
+	 * several of them receives it once.
+	 * @param topics one or more topics
+	 * @param event the event
+	 * @return the id assigned to the event
+	 * @throws IllegalArgumentException if there is no topic, a topic is invalid, or the
+	 * encoded event exceeds {@code sse.max-event-size}
+	 */
+	String publish(Collection<String> topics, SseEvent event);
+
+	/**
+	 * Publish an event to every stream of a user (topic {@code user:<userId>}).
+	 * @param userId the user id, as resolved from the principal
+	 * @param event the event
+	 * @return the id assigned to the event
+	 */
+	String sendToUser(String userId, SseEvent event);
+
+	/**
+	 * Publish an event to the streams opened within an HTTP session (topic {@code session:<sessionId>}).
+	 * @param sessionId the HTTP session id
+	 * @param event the event
+	 * @return the id assigned to the event
+	 */
+	String sendToSession(String sessionId, SseEvent event);
+
+	/**
+	 * Publish an event to one stream (topic {@code client:<clientId>}); the client id is
+	 * sent to the client in the {@code sse.connected} event.
+	 * @param clientId the client id
+	 * @param event the event
+	 * @return the id assigned to the event
+	 */
+	String sendToClient(String clientId, SseEvent event);
+
+	/**
+	 * Publish an event to every connected client.
+	 * @param event the event
+	 * @return the id assigned to the event
+	 */
+	String broadcast(SseEvent event);
+
+	/**
+	 * Whether the user has at least one open stream on this node.
+	 * @param userId the user id
+	 * @return {@code true} if the user is connected
+	 */
+	boolean isUserOnline(String userId);
+
+	/**
+	 * Close every stream of a user on this node. Queued events are discarded.
+	 * @param userId the user id
+	 * @return how many streams were closed
+	 */
+	int disconnectUser(String userId);
+
+	/**
+	 * Close one stream on this node. Queued events are discarded.
+	 * @param clientId the client id
+	 * @return {@code true} if the stream was open
+	 */
+	boolean disconnectClient(String clientId);
+
+	/**
+	 * A snapshot of this node's connections and event counters.
+	 * @return the statistics
+	 */
+	SseStats stats();
+
+}

@@ -1,0 +1,120 @@
+package io.github.ssestarter.autoconfigure;
+
+import java.time.Duration;
+
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.Errors;
+/**
+ * The start-up checks of {@link SseProperties}. Each rejected value names its property,
+ * what it was, and what is allowed.
+ */
+final class SsePropertiesValidation {
+
+	/** The packed queue accounting holds up to 2^23 - 1 events. */
+	private static final int MAX_QUEUED_EVENTS = (1 << 23) - 1;
+
+	private final SseProperties properties;
+
+	private final Errors errors;
+
+	SsePropertiesValidation(SseProperties properties, Errors errors) {
+		this.properties = properties;
+		this.errors = errors;
+	}
+
+	void validate() {
+		SseProperties p = this.properties;
+		positive("maxEventSize", "sse.max-event-size", p.getMaxEventSize());
+		atLeast("writeTimeout", "sse.write-timeout", p.getWriteTimeout(), Duration.ofMillis(500));
+		validateWeb(p.getWeb());
+		range("buffer.maxEvents", "sse.buffer.max-events", p.getBuffer().getMaxEvents(), 1, MAX_QUEUED_EVENTS);
+		positive("buffer.maxBytes", "sse.buffer.max-bytes", p.getBuffer().getMaxBytes());
+		if (p.getMaxEventSize() != null && p.getBuffer().getMaxBytes() != null
+				&& p.getMaxEventSize().toBytes() > p.getBuffer().getMaxBytes().toBytes()) {
+			reject("maxEventSize", "sse.max-event-size (" + p.getMaxEventSize()
+					+ ") must not exceed sse.buffer.max-bytes (" + p.getBuffer().getMaxBytes()
+					+ "): an event that large could never be queued for a client");
+		}
+		notNull("buffer.overflowPolicy", "sse.buffer.overflow-policy", p.getBuffer().getOverflowPolicy());
+		validateWriter(p.getWriter());
+		atLeast("heartbeat.interval", "sse.heartbeat.interval", p.getHeartbeat().getInterval(), Duration.ofMillis(100));
+		notNull("heartbeat.mode", "sse.heartbeat.mode", p.getHeartbeat().getMode());
+		atLeast("connection.maxLifetime", "sse.connection.max-lifetime", p.getConnection().getMaxLifetime(),
+				Duration.ofSeconds(1));
+		if (p.getConnection().getMaxLifetime() != null
+				&& p.getConnection().getMaxLifetime().compareTo(Duration.ofDays(24)) > 0) {
+			reject("connection.maxLifetime", "sse.connection.max-lifetime must be at most 24 days (was "
+					+ p.getConnection().getMaxLifetime() + ")");
+		}
+		double jitter = p.getConnection().getLifetimeJitter();
+		if (!(jitter >= 0 && jitter <= 0.5)) {
+			reject("connection.lifetimeJitter",
+					"sse.connection.lifetime-jitter must be a fraction from 0 to 0.5 (was " + jitter + ")");
+		}
+		Duration retry = p.getConnection().getRetry();
+		if (retry == null || retry.isNegative() || retry.toMillis() > Integer.MAX_VALUE) {
+			reject("connection.retry", "sse.connection.retry must be from 0 to " + Integer.MAX_VALUE + " ms (was "
+					+ retry + ")");
+		}
+		range("replay.maxEvents", "sse.replay.max-events", p.getReplay().getMaxEvents(), 0, 10_000_000);
+		atLeast("replay.maxAge", "sse.replay.max-age", p.getReplay().getMaxAge(), Duration.ofSeconds(1));
+		Duration shutdown = p.getShutdown().getTimeout();
+		if (shutdown == null || shutdown.isNegative()) {
+			reject("shutdown.timeout", "sse.shutdown.timeout must be zero or positive (was " + shutdown + ")");
+		}
+	}
+
+	private void validateWeb(SseProperties.Web web) {
+		String path = web.getPath();
+		if (path == null || !path.startsWith("/") || path.endsWith("/") || path.contains("//") || path.contains("{")
+				|| path.contains("*") || path.chars().anyMatch((c) -> c <= ' ' || c >= 0x7f)) {
+			reject("web.path", "sse.web.path must be a path such as /api/v1/sse: starting with /, without a "
+					+ "trailing /, spaces, wildcards or variables (was '" + path + "')");
+		}
+		range("web.maxTopics", "sse.web.max-topics", web.getMaxTopics(), 1, 1000);
+	}
+
+	private void validateWriter(SseProperties.Writer writer) {
+		Integer threads = writer.getThreads();
+		if (threads != null) {
+			range("writer.threads", "sse.writer.threads", threads, 1, 1024);
+		}
+		if (writer.getMaxThreads() < writer.effectiveThreads() || writer.getMaxThreads() > 4096) {
+			reject("writer.maxThreads", "sse.writer.max-threads must be from sse.writer.threads ("
+					+ writer.effectiveThreads() + ") to 4096 (was " + writer.getMaxThreads() + ")");
+		}
+		DataSize batch = writer.getMaxBatchSize();
+		if (batch == null || batch.toBytes() < 1024 || batch.toBytes() > 64L * 1024 * 1024) {
+			reject("writer.maxBatchSize", "sse.writer.max-batch-size must be from 1KB to 64MB (was " + batch + ")");
+		}
+	}
+
+	private void positive(String field, String property, DataSize size) {
+		if (size == null || size.toBytes() <= 0 || size.toBytes() > Integer.MAX_VALUE - 1024) {
+			reject(field, property + " must be from 1B to 2GB (was " + size + ")");
+		}
+	}
+
+	private void atLeast(String field, String property, Duration duration, Duration minimum) {
+		if (duration == null || duration.compareTo(minimum) < 0) {
+			reject(field, property + " must be at least " + minimum.toMillis() + "ms (was " + duration + ")");
+		}
+	}
+
+	private void range(String field, String property, int value, int min, int max) {
+		if (value < min || value > max) {
+			reject(field, property + " must be from " + min + " to " + max + " (was " + value + ")");
+		}
+	}
+
+	private void notNull(String field, String property, Object value) {
+		if (value == null) {
+			reject(field, property + " must be set");
+		}
+	}
+
+	private void reject(String field, String message) {
+		this.errors.rejectValue(field, "sse.invalid", message);
+	}
+
+}

@@ -1,0 +1,41 @@
+package io.github.ssestarter.engine;
+
+import java.util.Locale;
+
+/**
+ * Why a stream ended; used as the {@code reason} tag of closed-connection counts.
+ *
+ * @since 0.1.0
+ */
+public enum CloseReason {
+
+	/** The client went away (disconnect, network error on write). */
+	CLIENT,
+
+	/** The stream reached its maximum lifetime or the request timed out. */
+	TIMEOUT,
+
+	/** The client did not read fast enough (write blocked too long, or its queue overflowed under the disconnect policy). */
+	SLOW,
+
+	/** The application or an operator closed it. */
+	EVICTED,
+
+	/** A connection limit refused or ended it. */
+	LIMIT,
+
+	/** The application is shutting down. */
+	SHUTDOWN,
+
+	/** An unexpected error. */
+	ERROR;
+
+	/**
+	 * The tag value.
+	 * @return the lower-case name
+	 */
+	public String tagValue() {
+		return name().toLowerCase(Locale.ROOT);
+	}
+
+}

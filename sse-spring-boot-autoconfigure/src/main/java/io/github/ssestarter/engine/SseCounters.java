@@ -1,0 +1,119 @@
+package io.github.ssestarter.engine;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Engine-wide event and connection counts since start, updated on the hot path without
+ * contention ({@link LongAdder}) and read by stats, metrics and health.
+ *
+ * @since 0.1.0
+ */
+public final class SseCounters {
+
+	private final LongAdder published = new LongAdder();
+
+	private final LongAdder delivered = new LongAdder();
+
+	private final LongAdder replayed = new LongAdder();
+
+	private final LongAdder opened = new LongAdder();
+
+	private final LongAdder[] dropped = adders(DropReason.values().length);
+
+	private final LongAdder[] closed = adders(CloseReason.values().length);
+
+	private static LongAdder[] adders(int count) {
+		LongAdder[] adders = new LongAdder[count];
+		for (int i = 0; i < count; i++) {
+			adders[i] = new LongAdder();
+		}
+		return adders;
+	}
+
+	void recordPublished() {
+		this.published.increment();
+	}
+
+	void recordDelivered(int events) {
+		this.delivered.add(events);
+	}
+
+	void recordReplayed(int events) {
+		this.replayed.add(events);
+	}
+
+	void recordDropped(DropReason reason, int events) {
+		this.dropped[reason.ordinal()].add(events);
+	}
+
+	void recordOpened() {
+		this.opened.increment();
+	}
+
+	void recordClosed(CloseReason reason) {
+		this.closed[reason.ordinal()].increment();
+	}
+
+	/**
+	 * Events published through this node.
+	 * @return the count
+	 */
+	public long published() {
+		return this.published.sum();
+	}
+
+	/**
+	 * Live events written to clients.
+	 * @return the count
+	 */
+	public long delivered() {
+		return this.delivered.sum();
+	}
+
+	/**
+	 * Events written to reconnecting clients from the history.
+	 * @return the count
+	 */
+	public long replayed() {
+		return this.replayed.sum();
+	}
+
+	/**
+	 * Events dropped for one reason.
+	 * @param reason the reason
+	 * @return the count
+	 */
+	public long dropped(DropReason reason) {
+		return this.dropped[reason.ordinal()].sum();
+	}
+
+	/**
+	 * Events dropped for any reason.
+	 * @return the count
+	 */
+	public long droppedTotal() {
+		long total = 0;
+		for (LongAdder adder : this.dropped) {
+			total += adder.sum();
+		}
+		return total;
+	}
+
+	/**
+	 * Streams opened.
+	 * @return the count
+	 */
+	public long opened() {
+		return this.opened.sum();
+	}
+
+	/**
+	 * Streams closed for one reason.
+	 * @param reason the reason
+	 * @return the count
+	 */
+	public long closed(CloseReason reason) {
+		return this.closed[reason.ordinal()].sum();
+	}
+
+}

@@ -1,0 +1,440 @@
+package io.github.ssestarter.engine;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import io.github.ssestarter.SseEvent;
+import io.github.ssestarter.SseService;
+import io.github.ssestarter.SseStats;
+import io.github.ssestarter.SseTopics;
+import io.github.ssestarter.backplane.SseBackplane;
+import io.github.ssestarter.encode.EncodedEvent;
+import io.github.ssestarter.encode.SseEventEncoder;
+import io.github.ssestarter.encode.SseFrame;
+import io.github.ssestarter.encode.SseFrames;
+import io.github.ssestarter.store.OutgoingEvent;
+import io.github.ssestarter.store.ReplayResult;
+import io.github.ssestarter.store.SseEventStore;
+
+/**
+ * The SSE engine of this node and the default {@link SseService}: publishes through the
+ * backplane, opens streams (joining replay to live delivery), and keeps streams healthy
+ * with one periodic maintenance pass (heartbeats, maximum lifetime, blocked writes).
+ *
+ * @since 0.1.0
+ */
+public class SseEngine implements SseService, SseConnection.Owner {
+
+	/** Name of the event that opens each stream. */
+	public static final String CONNECTED_EVENT = "sse.connected";
+
+	/** Name of the event telling a reconnecting client that its missed events cannot be replayed. */
+	public static final String RESET_EVENT = "sse.reset";
+
+	/** A write blocked this long counts as blocked: the platform writer pool adds a thread. */
+	static final Duration BLOCKED_WRITE = Duration.ofMillis(200);
+
+	private static final Log logger = LogFactory.getLog(SseEngine.class);
+
+	private static final SseFrame OPENING_COMMENT = SseFrames.comment("connected");
+
+	private static final SseFrame HEARTBEAT_COMMENT = SseFrames.comment("heartbeat");
+
+	private final SseEngineSettings settings;
+
+	private final SseEventEncoder encoder;
+
+	private final SseEventStore store;
+
+	private final SseBackplane backplane;
+
+	private final SseWriterExecutor writer;
+
+	private final SseConnectionRegistry registry = new SseConnectionRegistry();
+
+	private final SseCounters counters = new SseCounters();
+
+	private final SseDispatcher dispatcher;
+
+	/** Streams not yet completed, including those ending or closing (no longer in the registry). */
+	private final Set<SseConnection> live = ConcurrentHashMap.newKeySet();
+
+	private final SseFrame retryFrame;
+
+	private volatile boolean accepting = true;
+
+	/**
+	 * Create an engine and start receiving events from the backplane.
+	 * @param settings how streams are treated
+	 * @param encoder encodes each published event once
+	 * @param store assigns ids and keeps the history
+	 * @param backplane carries events to every node
+	 * @param writer runs the writes to clients
+	 */
+	public SseEngine(SseEngineSettings settings, SseEventEncoder encoder, SseEventStore store, SseBackplane backplane,
+			SseWriterExecutor writer) {
+		this.settings = settings;
+		this.encoder = encoder;
+		this.store = store;
+		this.backplane = backplane;
+		this.writer = writer;
+		this.retryFrame = SseFrames.retry(settings.retry());
+		this.dispatcher = new SseDispatcher(this.registry, store.latestId());
+		backplane.start(this.dispatcher);
+	}
+
+	// ---- publishing -------------------------------------------------------------------
+
+	@Override
+	public String publish(String topic, SseEvent event) {
+		return publish(List.of(topic), event);
+	}
+
+	@Override
+	public String publish(Collection<String> topics, SseEvent event) {
+		if (topics.isEmpty()) {
+			throw new IllegalArgumentException("Publish to at least one topic, or use broadcast");
+		}
+		Set<String> checked = new LinkedHashSet<>();
+		for (String topic : topics) {
+			checked.add(SseTopics.requirePublishable(topic));
+		}
+		return publish(new OutgoingEvent(checked, false, encode(event)));
+	}
+
+	@Override
+	public String sendToUser(String userId, SseEvent event) {
+		return publish(SseTopics.user(userId), event);
+	}
+
+	@Override
+	public String sendToSession(String sessionId, SseEvent event) {
+		return publish(SseTopics.session(sessionId), event);
+	}
+
+	@Override
+	public String sendToClient(String clientId, SseEvent event) {
+		return publish(SseTopics.client(clientId), event);
+	}
+
+	@Override
+	public String broadcast(SseEvent event) {
+		return publish(new OutgoingEvent(Set.of(), true, encode(event)));
+	}
+
+	private EncodedEvent encode(SseEvent event) {
+		EncodedEvent encoded = this.encoder.encode(event);
+		if (encoded.size() > this.settings.maxEventSize()) {
+			throw new IllegalArgumentException("The encoded event is " + encoded.size()
+					+ " bytes; sse.max-event-size allows " + this.settings.maxEventSize());
+		}
+		return encoded;
+	}
+
+	private String publish(OutgoingEvent event) {
+		String id = this.backplane.publish(event);
+		this.counters.recordPublished();
+		return id;
+	}
+
+	// ---- connections ------------------------------------------------------------------
+
+	/**
+	 * Open a stream: register it, then let it write the opening comment, the retry hint,
+	 * the {@code sse.connected} event and the replay (or an {@code sse.reset}) before any
+	 * live event.
+	 * @param subscription what the client asked for, already validated and authorized
+	 * @param transport where the stream's bytes go
+	 * @return the open stream, or {@code null} when the engine is shutting down (the
+	 * transport then got a retry hint and was completed)
+	 */
+	public @Nullable SseConnection open(SseSubscription subscription, SseTransport transport) {
+		if (!this.accepting) {
+			refuse(transport);
+			return null;
+		}
+		String clientId = UUID.randomUUID().toString();
+		SseConnection connection = new SseConnection(clientId, subscription.userId(), subscription.sessionId(),
+				topicsOf(clientId, subscription), deadline(), transport, this.settings.connection(), this.writer,
+				this.counters, this);
+		this.live.add(connection);
+		String position = this.dispatcher.register(connection);
+		this.counters.recordOpened();
+		ArrayDeque<SseFrame> preamble = new ArrayDeque<>();
+		try {
+			preamble.add(OPENING_COMMENT);
+			preamble.add(this.retryFrame);
+			addReplay(connection, subscription.lastEventId(), position, preamble);
+		}
+		catch (RuntimeException ex) {
+			connection.close(CloseReason.ERROR);
+			connection.start(new ArrayDeque<>());
+			throw ex;
+		}
+		connection.start(preamble);
+		if (!this.accepting) {
+			connection.end(CloseReason.SHUTDOWN, jitteredRetryFrame()); // shutdown began while we registered
+		}
+		return connection;
+	}
+
+	private void refuse(SseTransport transport) {
+		try {
+			transport.write(jitteredRetryFrame().bytes());
+		}
+		catch (Exception ex) {
+			logger.debug("Could not tell a client to retry later", ex);
+		}
+		transport.complete();
+	}
+
+	private static Set<String> topicsOf(String clientId, SseSubscription subscription) {
+		Set<String> topics = new LinkedHashSet<>(subscription.topics());
+		topics.add(SseTopics.client(clientId));
+		if (subscription.userId() != null) {
+			topics.add(SseTopics.user(subscription.userId()));
+		}
+		if (subscription.sessionId() != null) {
+			topics.add(SseTopics.session(subscription.sessionId()));
+		}
+		return Collections.unmodifiableSet(topics);
+	}
+
+	private long deadline() {
+		long lifetime = this.settings.maxLifetime().toNanos();
+		double shortenBy = this.settings.lifetimeJitter() * ThreadLocalRandom.current().nextDouble();
+		return System.nanoTime() + (long) (lifetime * (1 - shortenBy));
+	}
+
+	/**
+	 * Add the connection notice and the replay (or reset) to the preamble.
+	 * The notice carries the id the client resumes from if the stream breaks before its
+	 * next event: the id it sent when the replay is exact, else the current position.
+	 */
+	private void addReplay(SseConnection connection, @Nullable String lastEventId, String position,
+			ArrayDeque<SseFrame> preamble) {
+		ReplayResult replay = null;
+		if (lastEventId != null && this.settings.replayEnabled()) {
+			replay = readHistory(connection, lastEventId, position);
+		}
+		boolean exact = replay != null && replay.reset() == null;
+		if (this.settings.connectedEvent()) {
+			Map<String, Object> data = new LinkedHashMap<>();
+			data.put("clientId", connection.clientId());
+			data.put("topics", visibleTopics(connection.topics()));
+			preamble.add(encodeNotice(CONNECTED_EVENT, data, exact ? lastEventId : position));
+		}
+		if (replay == null) {
+			return;
+		}
+		if (replay.reset() != null) {
+			Map<String, Object> data = new LinkedHashMap<>();
+			data.put("reason", replay.reset().value());
+			data.put("lastEventId", lastEventId);
+			preamble.add(encodeNotice(RESET_EVENT, data, position));
+			return;
+		}
+		replay.events().forEach((event) -> preamble.add(event.frame()));
+	}
+
+	private ReplayResult readHistory(SseConnection connection, String lastEventId, String position) {
+		try {
+			return this.store.readAfter(lastEventId, position, (event) -> event.isFor(connection.topics()));
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not read the SSE history to replay client " + connection.clientId()
+					+ "; it is told to reset", ex);
+			return ReplayResult.reset(ReplayResult.Reset.UNAVAILABLE);
+		}
+	}
+
+	private static List<String> visibleTopics(Set<String> topics) {
+		// Never echo the session id: the session cookie is HttpOnly for a reason.
+		List<String> visible = new ArrayList<>(topics.size());
+		for (String topic : topics) {
+			if (!topic.startsWith(SseTopics.SESSION_PREFIX)) {
+				visible.add(topic);
+			}
+		}
+		return visible;
+	}
+
+	private SseFrame encodeNotice(String name, Object data, String id) {
+		return this.encoder.encode(SseEvent.of(name, data)).toControlFrame(id);
+	}
+
+	private SseFrame jitteredRetryFrame() {
+		long base = Math.max(1, this.settings.retry().toMillis());
+		return SseFrames.retry(Duration.ofMillis(base + ThreadLocalRandom.current().nextLong(base)));
+	}
+
+	@Override
+	public void connectionClosing(SseConnection connection, CloseReason reason) {
+		this.registry.remove(connection);
+		this.counters.recordClosed(reason);
+		if (logger.isDebugEnabled()) {
+			logger.debug("SSE client " + connection.clientId() + " closing: " + reason.tagValue());
+		}
+	}
+
+	@Override
+	public void connectionClosed(SseConnection connection) {
+		this.live.remove(connection);
+	}
+
+	@Override
+	public boolean isUserOnline(String userId) {
+		return !this.registry.userConnections(userId).isEmpty();
+	}
+
+	@Override
+	public int disconnectUser(String userId) {
+		int closed = 0;
+		for (SseConnection connection : List.copyOf(this.registry.userConnections(userId))) {
+			closed += connection.close(CloseReason.EVICTED) ? 1 : 0;
+		}
+		return closed;
+	}
+
+	@Override
+	public boolean disconnectClient(String clientId) {
+		SseConnection connection = this.registry.connection(clientId);
+		return connection != null && connection.close(CloseReason.EVICTED);
+	}
+
+	@Override
+	public SseStats stats() {
+		long pending = 0;
+		for (SseConnection connection : this.live) {
+			pending += connection.queuedBytes();
+		}
+		return new SseStats(this.registry.connectionCount(), this.registry.topicCount(), this.registry.userCount(),
+				this.counters.published(), this.counters.delivered(), this.counters.droppedTotal(),
+				this.counters.replayed(), pending);
+	}
+
+	/**
+	 * The open streams, indexed by client, topic and user.
+	 * @return the registry
+	 */
+	public SseConnectionRegistry registry() {
+		return this.registry;
+	}
+
+	/**
+	 * The engine's counters.
+	 * @return the counters
+	 */
+	public SseCounters counters() {
+		return this.counters;
+	}
+
+	/**
+	 * The backplane events go through.
+	 * @return the backplane
+	 */
+	public SseBackplane backplane() {
+		return this.backplane;
+	}
+
+	/**
+	 * Whether new streams are accepted (false once shutdown has begun).
+	 * @return {@code true} while accepting
+	 */
+	public boolean isAccepting() {
+		return this.accepting;
+	}
+
+	// ---- maintenance and shutdown -----------------------------------------------------
+
+	/**
+	 * One maintenance pass over every stream: report and time out blocked writes, end
+	 * streams past their lifetime with a retry hint, send heartbeats to quiet streams, and
+	 * expire old history. Called periodically from one thread.
+	 */
+	void maintain() {
+		long now = System.nanoTime();
+		long blocked = BLOCKED_WRITE.toNanos();
+		long writeTimeout = this.settings.writeTimeout().toNanos();
+		long quietSince = now - this.settings.heartbeatInterval().toNanos();
+		SseFrame heartbeat = null;
+		for (SseConnection connection : this.live) {
+			connection.checkWrite(now, blocked, writeTimeout);
+			if (!connection.isOpen()) {
+				continue;
+			}
+			if (now - connection.deadlineNanos() >= 0) {
+				connection.end(CloseReason.TIMEOUT, this.retryFrame);
+			}
+			else if (connection.isQuietSince(quietSince)) {
+				heartbeat = (heartbeat != null) ? heartbeat : heartbeatFrame();
+				connection.offer(heartbeat);
+			}
+		}
+		this.store.evictExpired();
+	}
+
+	private SseFrame heartbeatFrame() {
+		if (this.settings.heartbeatMode() == HeartbeatMode.COMMENT) {
+			return HEARTBEAT_COMMENT;
+		}
+		return this.encoder.encode(SseEvent.of("heartbeat", Map.of("timestamp", System.currentTimeMillis())))
+			.toControlFrame(null);
+	}
+
+	/**
+	 * Stop accepting streams, end every open stream gracefully (queued events, then a
+	 * jittered retry hint so clients reconnect elsewhere or later, then completion), and
+	 * close whatever has not finished within the timeout.
+	 * @param timeout how long to wait for streams to flush
+	 */
+	public void shutdown(Duration timeout) {
+		this.accepting = false;
+		for (SseConnection connection : this.live) {
+			connection.end(CloseReason.SHUTDOWN, jitteredRetryFrame());
+		}
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (!this.live.isEmpty() && System.nanoTime() - deadline < 0) {
+			try {
+				TimeUnit.MILLISECONDS.sleep(10);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+		}
+		if (!this.live.isEmpty()) {
+			logger.info(this.live.size() + " SSE streams did not flush within " + timeout + "; closing them");
+			for (SseConnection connection : this.live) {
+				connection.close(CloseReason.SHUTDOWN);
+			}
+		}
+		this.backplane.stop();
+		this.writer.shutdown(Duration.ofSeconds(1));
+	}
+
+	/**
+	 * Streams that have not completed yet (open, ending or closing).
+	 * @return the count
+	 */
+	public int liveConnections() {
+		return this.live.size();
+	}
+
+}
