@@ -1,0 +1,366 @@
+package io.github.ssestarter.engine;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.github.ssestarter.SseEvent;
+import io.github.ssestarter.SseTopics;
+import io.github.ssestarter.support.SseWire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
+
+class SseEngineTest {
+
+	private final TestEngines engines = new TestEngines();
+
+	private SseEngine engine;
+
+	@AfterEach
+	void shutdown() {
+		if (this.engine != null) {
+			this.engine.shutdown(Duration.ofSeconds(1));
+		}
+	}
+
+	private SseEngine engine() {
+		this.engine = this.engines.build();
+		return this.engine;
+	}
+
+	private static List<String> data(RecordingTransport transport) {
+		return transport.events().stream().map(SseWire.Block::data).toList();
+	}
+
+	@Test
+	void streamStartsWithCommentRetryAndConnectedNoticeCarryingThePosition() {
+		SseEngine engine = engine();
+		String before = engine.publish("news", SseEvent.ofData("old"));
+		RecordingTransport transport = new RecordingTransport();
+		SseConnection connection = engine.open(TestEngines.topics("news"), transport);
+		engine.publish("news", SseEvent.of("n", "fresh"));
+		await().until(() -> transport.events().size() == 1);
+		List<SseWire.Block> blocks = transport.blocks();
+		assertThat(blocks.get(0).comments()).containsExactly("connected");
+		assertThat(blocks.get(1).retry()).isEqualTo("3000");
+		assertThat(blocks.get(1).data()).isNull();
+		assertThat(blocks.get(2).event()).isEqualTo("sse.connected");
+		assertThat(blocks.get(2).id()).isEqualTo(before);
+		assertThat(blocks.get(2).data()).isEqualTo("{\"clientId\":\"" + connection.clientId() + "\",\"topics\":[\"news\",\"client:"
+				+ connection.clientId() + "\"]}");
+		assertThat(blocks.get(3).event()).isEqualTo("n");
+		assertThat(blocks.get(3).data()).isEqualTo("fresh");
+		assertThat(blocks).hasSize(4);
+	}
+
+	@Test
+	void queuedEventsAreWrittenInOneBatchInOrder() {
+		SseEngine engine = engine();
+		RecordingTransport transport = new RecordingTransport();
+		engine.open(TestEngines.topics("t"), transport);
+		await().until(() -> transport.blocks().size() == 3);
+		transport.hold();
+		engine.publish("t", SseEvent.ofData("first")); // taken by the drainer, which now waits in write
+		await().until(() -> engine.registry().subscribers("t").iterator().next().queuedFrames() == 0);
+		for (int i = 0; i < 100; i++) {
+			engine.publish("t", SseEvent.ofData("e" + i));
+		}
+		int writesBefore = transport.writes();
+		transport.release();
+		await().until(() -> transport.events().size() == 101);
+		assertThat(transport.writes() - writesBefore).isEqualTo(2); // "first", then the other 100 together
+		assertThat(data(transport).subList(1, 101)).containsExactlyElementsOf(
+				java.util.stream.IntStream.range(0, 100).mapToObj((i) -> "e" + i).toList());
+		assertThat(engine.counters().delivered()).isEqualTo(101);
+	}
+
+	@Test
+	void dropNewestKeepsTheOldestAndCountsTheRest() {
+		this.engines.policy = OverflowPolicy.DROP_NEWEST;
+		this.engines.maxQueuedEvents = 10;
+		SseEngine engine = engine();
+		RecordingTransport transport = new RecordingTransport();
+		SseConnection connection = engine.open(TestEngines.topics("t"), transport);
+		await().until(() -> transport.blocks().size() == 3);
+		transport.hold();
+		engine.publish("t", SseEvent.ofData("in-flight"));
+		await().until(() -> connection.queuedFrames() == 0);
+		for (int i = 0; i < 30; i++) {
+			engine.publish("t", SseEvent.ofData("e" + i));
+		}
+		assertThat(connection.queuedFrames()).isEqualTo(10);
+		transport.release();
+		await().until(() -> transport.events().size() == 11);
+		assertThat(data(transport)).containsExactly("in-flight", "e0", "e1", "e2", "e3", "e4", "e5", "e6", "e7", "e8",
+				"e9");
+		assertThat(connection.droppedEvents()).isEqualTo(20);
+		assertThat(engine.counters().dropped(DropReason.QUEUE_FULL)).isEqualTo(20);
+		assertThat(connection.deliveredEvents() + connection.droppedEvents()).isEqualTo(31);
+	}
+
+	@Test
+	void dropOldestKeepsTheNewest() {
+		this.engines.maxQueuedEvents = 5;
+		SseEngine engine = engine();
+		RecordingTransport transport = new RecordingTransport();
+		SseConnection connection = engine.open(TestEngines.topics("t"), transport);
+		await().until(() -> transport.blocks().size() == 3);
+		transport.hold();
+		engine.publish("t", SseEvent.ofData("in-flight"));
+		await().until(() -> connection.queuedFrames() == 0);
+		for (int i = 0; i < 30; i++) {
+			engine.publish("t", SseEvent.ofData("e" + i));
+		}
+		transport.release();
+		await().until(() -> transport.events().size() == 6);
+		assertThat(data(transport)).containsExactly("in-flight", "e25", "e26", "e27", "e28", "e29");
+		assertThat(engine.counters().dropped(DropReason.QUEUE_FULL)).isEqualTo(25);
+	}
+
+	@Test
+	void theByteCapHoldsAndALargeEventStillReachesAnIdleClient() {
+		this.engines.maxQueuedBytes = 1000;
+		this.engines.policy = OverflowPolicy.DROP_NEWEST;
+		SseEngine engine = engine();
+		RecordingTransport transport = new RecordingTransport();
+		SseConnection connection = engine.open(TestEngines.topics("t"), transport);
+		await().until(() -> transport.blocks().size() == 3);
+		transport.hold();
+		engine.publish("t", SseEvent.ofData("x".repeat(5000))); // larger than the cap, queue empty: accepted
+		await().until(() -> connection.queuedFrames() == 0);
+		for (int i = 0; i < 20; i++) {
+			engine.publish("t", SseEvent.ofData("y".repeat(100)));
+		}
+		assertThat(connection.queuedBytes()).isLessThanOrEqualTo(1000);
+		assertThat(connection.queuedFrames()).isBetween(1, 9);
+		transport.release();
+		await().until(() -> connection.deliveredEvents() + connection.droppedEvents() == 21);
+		assertThat(transport.events().get(0).data()).hasSize(5000);
+	}
+
+	@Test
+	void disconnectPolicyClosesTheSlowClientAndCountsEverything() {
+		this.engines.policy = OverflowPolicy.DISCONNECT;
+		this.engines.maxQueuedEvents = 3;
+		SseEngine engine = engine();
+		RecordingTransport transport = new RecordingTransport();
+		SseConnection connection = engine.open(TestEngines.topics("t"), transport);
+		await().until(() -> transport.blocks().size() == 3);
+		transport.hold();
+		engine.publish("t", SseEvent.ofData("in-flight"));
+		await().until(() -> connection.queuedFrames() == 0);
+		for (int i = 0; i < 5; i++) {
+			engine.publish("t", SseEvent.ofData("e" + i));
+		}
+		assertThat(connection.isOpen()).isFalse();
+		assertThat(connection.closeReason()).isEqualTo(CloseReason.SLOW);
+		assertThat(engine.registry().connectionCount()).isZero();
+		transport.release();
+		await().until(transport::isCompleted);
+		// in-flight delivered; e0..e2 queued then discarded; e3 refused; e4 never offered (unregistered)
+		assertThat(connection.deliveredEvents()).isEqualTo(1);
+		assertThat(engine.counters().dropped(DropReason.QUEUE_FULL)).isEqualTo(1);
+		assertThat(engine.counters().dropped(DropReason.DISCONNECTED)).isEqualTo(3);
+		assertThat(engine.counters().closed(CloseReason.SLOW)).isEqualTo(1);
+	}
+
+	@Test
+	void aFailedWriteClosesTheStreamAsClientGoneWithoutCompletingIt() {
+		SseEngine engine = engine();
+		RecordingTransport transport = new RecordingTransport();
+		SseConnection connection = engine.open(TestEngines.topics("t"), transport);
+		await().until(() -> transport.blocks().size() == 3);
+		transport.failWrites();
+		engine.publish("t", SseEvent.ofData("lost"));
+		await().until(() -> engine.liveConnections() == 0);
+		assertThat(connection.closeReason()).isEqualTo(CloseReason.CLIENT);
+		assertThat(transport.isCompleted()).isFalse(); // the container cleans up after a failed write
+		assertThat(engine.counters().dropped(DropReason.DISCONNECTED)).isEqualTo(1);
+		assertThat(engine.publish("t", SseEvent.ofData("after"))).isNotNull(); // publishing does not care
+	}
+
+	@Test
+	void anEventForSeveralTopicsOfAClientArrivesOnce() {
+		SseEngine engine = engine();
+		RecordingTransport both = new RecordingTransport();
+		RecordingTransport onlyB = new RecordingTransport();
+		engine.open(TestEngines.topics("a", "b"), both);
+		engine.open(TestEngines.topics("b"), onlyB);
+		engine.publish(List.of("a", "b", "c"), SseEvent.ofData("once"));
+		engine.broadcast(SseEvent.ofData("everyone"));
+		await().until(() -> both.events().size() == 2 && onlyB.events().size() == 2);
+		assertThat(data(both)).containsExactly("once", "everyone");
+		assertThat(data(onlyB)).containsExactly("once", "everyone");
+	}
+
+	@Test
+	void reservedTopicsRouteToTheirOwners() {
+		SseEngine engine = engine();
+		RecordingTransport alice = new RecordingTransport();
+		RecordingTransport bob = new RecordingTransport();
+		SseConnection aliceStream = engine.open(new SseSubscription("alice", "s1", Set.of(), null), alice);
+		engine.open(new SseSubscription("bob", "s2", Set.of(), null), bob);
+		assertThat(aliceStream.topics()).containsExactlyInAnyOrder(SseTopics.client(aliceStream.clientId()),
+				"user:alice", "session:s1");
+		engine.sendToUser("alice", SseEvent.ofData("to alice"));
+		engine.sendToSession("s2", SseEvent.ofData("to bob's session"));
+		engine.sendToClient(aliceStream.clientId(), SseEvent.ofData("to alice's stream"));
+		await().until(() -> alice.events().size() == 2 && bob.events().size() == 1);
+		assertThat(data(alice)).containsExactly("to alice", "to alice's stream");
+		assertThat(data(bob)).containsExactly("to bob's session");
+		// the session id is never echoed to the page
+		assertThat(alice.blocks().get(2).data()).doesNotContain("session");
+		assertThat(engine.isUserOnline("alice")).isTrue();
+		assertThat(engine.isUserOnline("carol")).isFalse();
+		assertThat(engine.stats().users()).isEqualTo(2);
+	}
+
+	@Test
+	void disconnectUserAndClientCloseStreamsAndCompleteThem() {
+		SseEngine engine = engine();
+		RecordingTransport a1 = new RecordingTransport();
+		RecordingTransport a2 = new RecordingTransport();
+		RecordingTransport b = new RecordingTransport();
+		engine.open(new SseSubscription("alice", null, Set.of(), null), a1);
+		engine.open(new SseSubscription("alice", null, Set.of(), null), a2);
+		SseConnection bobStream = engine.open(new SseSubscription("bob", null, Set.of(), null), b);
+		assertThat(engine.disconnectUser("alice")).isEqualTo(2);
+		assertThat(engine.isUserOnline("alice")).isFalse();
+		await().until(() -> a1.isCompleted() && a2.isCompleted());
+		assertThat(engine.disconnectClient(bobStream.clientId())).isTrue();
+		assertThat(engine.disconnectClient(bobStream.clientId())).isFalse();
+		await().until(b::isCompleted);
+		assertThat(engine.counters().closed(CloseReason.EVICTED)).isEqualTo(3);
+		assertThat(engine.stats().connections()).isZero();
+		assertThat(engine.stats().topics()).isZero();
+	}
+
+	@Test
+	void publishValidatesTopicsAndSize() {
+		SseEngine engine = engine();
+		assertThatIllegalArgumentException().isThrownBy(() -> engine.publish(List.of(), SseEvent.ofData("x")));
+		assertThatIllegalArgumentException().isThrownBy(() -> engine.publish("", SseEvent.ofData("x")));
+		assertThatIllegalArgumentException().isThrownBy(() -> engine.publish("a\nb", SseEvent.ofData("x")));
+		assertThatIllegalArgumentException().isThrownBy(() -> engine.publish("t", SseEvent.ofData("x".repeat(2 << 20))))
+			.withMessageContaining("sse.max-event-size");
+		assertThat(engine.counters().published()).isZero();
+	}
+
+	@Test
+	void quietStreamsGetHeartbeats() {
+		this.engines.heartbeat = Duration.ofMillis(50);
+		SseEngine engine = engine();
+		RecordingTransport transport = new RecordingTransport();
+		engine.open(TestEngines.topics("t"), transport);
+		await().until(() -> transport.blocks().size() == 3);
+		await().pollInterval(Duration.ofMillis(20)).until(() -> {
+			engine.maintain();
+			return transport.blocks().stream().anyMatch((block) -> block.comments().contains("heartbeat"));
+		});
+		assertThat(engine.counters().delivered()).isZero(); // heartbeats are not events
+	}
+
+	@Test
+	void eventHeartbeatsCarryATimestamp() {
+		this.engines.heartbeat = Duration.ofMillis(50);
+		this.engines.heartbeatMode = HeartbeatMode.EVENT;
+		SseEngine engine = engine();
+		RecordingTransport transport = new RecordingTransport();
+		engine.open(TestEngines.topics("t"), transport);
+		await().pollInterval(Duration.ofMillis(20)).until(() -> {
+			engine.maintain();
+			return transport.blocks().stream().anyMatch((block) -> "heartbeat".equals(block.event()));
+		});
+		SseWire.Block heartbeat = transport.blocks().stream().filter((b) -> "heartbeat".equals(b.event())).findFirst()
+			.orElseThrow();
+		assertThat(heartbeat.id()).isNull(); // does not move the client's Last-Event-ID
+		assertThat(heartbeat.data()).matches("\\{\"timestamp\":\\d{13}\\}");
+	}
+
+	@Test
+	void streamsPastTheirLifetimeEndWithARetryHintAfterFlushing() {
+		this.engines.maxLifetime = Duration.ofMillis(200);
+		SseEngine engine = engine();
+		RecordingTransport transport = new RecordingTransport();
+		SseConnection connection = engine.open(TestEngines.topics("t"), transport);
+		engine.publish("t", SseEvent.ofData("before the end"));
+		await().pollInterval(Duration.ofMillis(20)).until(() -> {
+			engine.maintain();
+			return transport.isCompleted();
+		});
+		List<SseWire.Block> blocks = transport.blocks();
+		assertThat(blocks.get(blocks.size() - 1).retry()).isEqualTo("3000");
+		assertThat(data(transport)).containsExactly("before the end");
+		assertThat(connection.closeReason()).isEqualTo(CloseReason.TIMEOUT);
+		assertThat(engine.liveConnections()).isZero();
+	}
+
+	@Test
+	void aBlockedWriterIsReplacedSoOtherClientsKeepFlowingThenTheSlowClientIsClosed() {
+		this.engines.writerThreads = 1;
+		this.engines.maxWriterThreads = 4;
+		this.engines.writeTimeout = Duration.ofMillis(600);
+		SseEngine engine = engine();
+		RecordingTransport stalled = new RecordingTransport();
+		RecordingTransport healthy = new RecordingTransport();
+		SseConnection stalledStream = engine.open(TestEngines.topics("t"), stalled);
+		engine.open(TestEngines.topics("t"), healthy);
+		await().until(() -> stalled.blocks().size() == 3 && healthy.blocks().size() == 3);
+		stalled.hold(); // the only writer thread will block in this client's write
+		engine.publish("t", SseEvent.ofData("one"));
+		engine.publish("t", SseEvent.ofData("two"));
+		await().pollInterval(Duration.ofMillis(50)).atMost(Duration.ofSeconds(5)).until(() -> {
+			engine.maintain();
+			return healthy.events().size() == 2;
+		});
+		await().pollInterval(Duration.ofMillis(50)).until(() -> {
+			engine.maintain();
+			return !stalledStream.isOpen();
+		});
+		assertThat(stalledStream.closeReason()).isEqualTo(CloseReason.SLOW);
+		stalled.release();
+		await().until(() -> engine.liveConnections() == 1);
+	}
+
+	@Test
+	void shutdownFlushesEndsWithRetryAndRefusesNewStreams() {
+		SseEngine engine = engine();
+		RecordingTransport transport = new RecordingTransport();
+		engine.open(TestEngines.topics("t"), transport);
+		engine.publish("t", SseEvent.ofData("last words"));
+		engine.shutdown(Duration.ofSeconds(2));
+		assertThat(transport.isCompleted()).isTrue();
+		assertThat(data(transport)).containsExactly("last words");
+		List<SseWire.Block> blocks = transport.blocks();
+		assertThat(Long.parseLong(blocks.get(blocks.size() - 1).retry())).isBetween(3000L, 6000L);
+		assertThat(engine.counters().closed(CloseReason.SHUTDOWN)).isEqualTo(1);
+		RecordingTransport late = new RecordingTransport();
+		assertThat(engine.open(TestEngines.topics("t"), late)).isNull();
+		assertThat(late.isCompleted()).isTrue();
+		assertThat(late.blocks()).singleElement().satisfies((block) -> assertThat(block.retry()).isNotNull());
+		this.engine = null;
+	}
+
+	@Test
+	void shutdownClosesStreamsThatCannotFlushInTime() {
+		SseEngine engine = engine();
+		RecordingTransport stuck = new RecordingTransport();
+		SseConnection connection = engine.open(TestEngines.topics("t"), stuck);
+		await().until(() -> stuck.blocks().size() == 3);
+		stuck.hold();
+		engine.publish("t", SseEvent.ofData("never written"));
+		engine.publish("t", SseEvent.ofData("never written either"));
+		long start = System.nanoTime();
+		engine.shutdown(Duration.ofMillis(300));
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+		assertThat(connection.isOpen()).isFalse();
+		stuck.release();
+		this.engine = null;
+	}
+
+}
