@@ -266,6 +266,8 @@ public final class SseConnection {
 				if (current == OPEN) {
 					announceClosing(reason);
 				}
+				// Free the queue now: the drainer may be blocked in a write to this very client.
+				discardQueue();
 				scheduleDrain();
 				return current == OPEN;
 			}
@@ -430,6 +432,11 @@ public final class SseConnection {
 
 	private void discardQueued() {
 		this.preamble = null;
+		discardQueue();
+	}
+
+	/** Drop every queued frame, counting events as dropped. Safe from any thread: each poll takes a distinct frame. */
+	private void discardQueue() {
 		int events = 0;
 		SseFrame frame;
 		while ((frame = this.queue.poll()) != null) {

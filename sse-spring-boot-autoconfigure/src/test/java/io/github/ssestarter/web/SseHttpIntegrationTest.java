@@ -1,0 +1,337 @@
+package io.github.ssestarter.web;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import io.github.ssestarter.SseEvent;
+import io.github.ssestarter.testapp.SseTestApplication;
+import io.github.ssestarter.SseService;
+import io.github.ssestarter.engine.CloseReason;
+import io.github.ssestarter.engine.DropReason;
+import io.github.ssestarter.engine.SseConnection;
+import io.github.ssestarter.engine.SseEngine;
+import io.github.ssestarter.support.TestSseClient;
+import io.github.ssestarter.support.TestSseClient.Event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The HTTP contract over real HTTP on a random port, read by OkHttp's EventSource and by a
+ * raw socket.
+ */
+@SpringBootTest(classes = SseTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "sse.web.publish.enabled=true", "sse.buffer.max-bytes=256KB", "sse.buffer.max-events=200",
+				"sse.write-timeout=3s", "sse.max-event-size=128KB" })
+class SseHttpIntegrationTest {
+
+	private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	SseService sse;
+
+	@Autowired
+	SseEngine engine;
+
+	@Autowired
+	JsonMapper jsonMapper;
+
+	private String url(String pathAndQuery) {
+		return "http://localhost:" + this.port + pathAndQuery;
+	}
+
+	@Test
+	void streamAnswersWithEventStreamHeadersAndTheFirstBytesLeaveAtOnce() throws Exception {
+		HttpRequest request = HttpRequest.newBuilder(URI.create(url("/api/v1/sse?topics=headers")))
+			.header("Accept", "text/event-stream")
+			.build();
+		// The headers arrive although no event has been published: the opening comment is flushed at once.
+		HttpResponse<InputStream> response = HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
+			.get(5, TimeUnit.SECONDS);
+		try (BufferedReader body = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+			assertThat(response.statusCode()).isEqualTo(200);
+			assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+					(type) -> assertThat(type).startsWith("text/event-stream"));
+			assertThat(response.headers().firstValue("Cache-Control")).hasValue("no-cache, no-transform");
+			assertThat(response.headers().firstValue("X-Accel-Buffering")).hasValue("no");
+			assertThat(body.readLine()).isEqualTo(": connected");
+			assertThat(body.readLine()).isEmpty();
+			assertThat(body.readLine()).isEqualTo("retry: 3000");
+			assertThat(body.readLine()).isEmpty();
+			assertThat(body.readLine()).startsWith("id: ");
+			assertThat(body.readLine()).isEqualTo("event: sse.connected");
+			JsonNode connected = this.jsonMapper.readTree(body.readLine().substring("data: ".length()));
+			String clientId = connected.get("clientId").asString();
+			assertThat(connected.get("topics").toString()).isEqualTo("[\"headers\",\"client:" + clientId + "\"]");
+			assertThat(body.readLine()).isEmpty();
+		}
+	}
+
+	@Test
+	void eventsReachTheirTopicsSubscribersOnly() throws Exception {
+		try (TestSseClient a = TestSseClient.connect(url("/api/v1/sse?topics=room-a"));
+				TestSseClient b = TestSseClient.connect(url("/api/v1/sse?topic=room-b&topic=shared"));
+				TestSseClient both = TestSseClient.connect(url("/api/v1/sse?topics=room-a,room-b"))) {
+			a.next("sse.connected");
+			b.next("sse.connected");
+			both.next("sse.connected");
+			String id = this.sse.publish("room-a", SseEvent.of("chat.message", Map.of("text", "for a")));
+			this.sse.publish(List.of("room-a", "room-b"), SseEvent.of("chat.message", "for a and b"));
+			Event first = a.next();
+			assertThat(first).isEqualTo(new Event(id, "chat.message", "{\"text\":\"for a\"}"));
+			assertThat(a.next().data()).isEqualTo("for a and b");
+			assertThat(b.next().data()).isEqualTo("for a and b"); // b never saw the room-a event
+			assertThat(both.next(2)).extracting(Event::data).containsExactly("{\"text\":\"for a\"}", "for a and b");
+		}
+	}
+
+	@Test
+	void publishOverHttpReturnsTheIdOfTheEventClientsReceive() throws Exception {
+		try (TestSseClient client = TestSseClient.connect(url("/api/v1/sse?topics=http-news"))) {
+			client.next("sse.connected");
+			HttpResponse<String> response = post("{\"topics\":[\"http-news\"],\"event\":\"news.published\","
+					+ "\"data\":{\"title\":\"Hi\"},\"retry\":5000}");
+			assertThat(response.statusCode()).isEqualTo(202);
+			String id = this.jsonMapper.readTree(response.body()).get("id").asString();
+			assertThat(client.next()).isEqualTo(new Event(id, "news.published", "{\"title\":\"Hi\"}"));
+			HttpResponse<String> text = post("{\"broadcast\":true,\"data\":\"plain text\"}");
+			assertThat(text.statusCode()).isEqualTo(202);
+			assertThat(client.next()).isEqualTo(
+					new Event(this.jsonMapper.readTree(text.body()).get("id").asString(), "message", "plain text"));
+		}
+	}
+
+	@Test
+	void reconnectingClientsGetExactlyTheEventsTheyMissedWhilePublishingGoesOn() throws Exception {
+		List<String> published = new CopyOnWriteArrayList<>();
+		AtomicBoolean publishing = new AtomicBoolean(true);
+		Thread publisher = new Thread(() -> {
+			for (int n = 0; n < 3000; n++) {
+				published.add(this.sse.publish("resume", SseEvent.of("tick", Integer.toString(n))));
+				if (n % 20 == 0) {
+					sleep(1);
+				}
+			}
+			publishing.set(false);
+		});
+		List<String> received = new ArrayList<>();
+		String lastEventId = null;
+		int connections = 0;
+		try {
+			while (publishing.get() || received.size() < published.size()) {
+				// Alternate between the header (a browser's reconnect) and the query parameter (a new page).
+				String query = "/api/v1/sse?topics=resume";
+				Map<String, String> headers = Map.of();
+				if (lastEventId != null && connections % 2 == 0) {
+					headers = Map.of("Last-Event-ID", lastEventId);
+				}
+				else if (lastEventId != null) {
+					query += "&lastEventId=" + lastEventId;
+				}
+				try (TestSseClient client = TestSseClient.connect(url(query), headers)) {
+					Event connected = client.next("sse.connected");
+					if (lastEventId != null) {
+						assertThat(connected.id()).isEqualTo(lastEventId);
+					}
+					if (connections++ == 0) {
+						publisher.start(); // every event is published after the first client subscribed
+					}
+					int take = ThreadLocalRandom.current().nextInt(1, 400);
+					for (int i = 0; i < take && (publishing.get() || received.size() < published.size()); i++) {
+						Event event = client.next();
+						assertThat(event.type()).isEqualTo("tick");
+						received.add(event.id());
+						lastEventId = event.id();
+					}
+				}
+			}
+		}
+		finally {
+			publishing.set(false);
+			publisher.join();
+		}
+		assertThat(connections).isGreaterThan(5);
+		assertThat(received).containsExactlyElementsOf(published);
+	}
+
+	@Test
+	void anUnknownLastEventIdGetsOneResetThenLiveEvents() throws Exception {
+		try (TestSseClient client = TestSseClient.connect(url("/api/v1/sse?topics=reset-me"),
+				Map.of("Last-Event-ID", "from-another-life-42"))) {
+			Event connected = client.next("sse.connected");
+			Event reset = client.next();
+			assertThat(reset.type()).isEqualTo("sse.reset");
+			assertThat(reset.data()).isEqualTo("{\"reason\":\"unknown\",\"lastEventId\":\"from-another-life-42\"}");
+			assertThat(reset.id()).isEqualTo(connected.id()).isNotEqualTo("from-another-life-42");
+			String id = this.sse.publish("reset-me", SseEvent.ofData("live"));
+			assertThat(client.next()).isEqualTo(new Event(id, "message", "live"));
+		}
+	}
+
+	@Test
+	void aClientThatNeverReadsDoesNotSlowAFastOneAndItsLossesAreCounted() throws Exception {
+		long queueFullBefore = this.engine.counters().dropped(DropReason.QUEUE_FULL);
+		long slowBefore = this.engine.counters().closed(CloseReason.SLOW);
+		try (TestSseClient fast = TestSseClient.connect(url("/api/v1/sse?topics=load,fast-only"));
+				Socket stalled = new Socket()) {
+			fast.next("sse.connected");
+			stalled.setReceiveBufferSize(4096);
+			stalled.connect(new InetSocketAddress("localhost", this.port));
+			OutputStream out = stalled.getOutputStream();
+			out.write(("GET /api/v1/sse?topics=load HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n")
+				.getBytes(StandardCharsets.US_ASCII));
+			out.flush(); // and never read a byte
+			await().until(() -> this.engine.registry().subscribers("load").size() == 2);
+			SseConnection slow = this.engine.registry()
+				.subscribers("load")
+				.stream()
+				.filter((c) -> !c.topics().contains("fast-only"))
+				.findFirst()
+				.orElseThrow();
+			String payload = "x".repeat(8 * 1024);
+			int published = 0;
+			long worstWaitMillis = 0;
+			// Publish until the stalled client's queue has overflowed (its socket buffers are full by then),
+			// and keep going a little; the fast client must get every event, each one promptly.
+			while ((slow.droppedEvents() == 0 || published < 200) && published < 20_000) {
+				String id = this.sse.publish("load", SseEvent.of("load", published + ":" + payload));
+				long start = System.nanoTime();
+				Event event = fast.next();
+				worstWaitMillis = Math.max(worstWaitMillis, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+				assertThat(event.id()).isEqualTo(id);
+				assertThat(event.data()).startsWith(published + ":");
+				published++;
+			}
+			assertThat(slow.droppedEvents()).as("the stalled client overflowed").isPositive();
+			assertThat(worstWaitMillis).as("the fast client never waited for the stalled one's write timeout")
+				.isLessThan(3000);
+			assertThat(this.engine.counters().dropped(DropReason.QUEUE_FULL)).isGreaterThan(queueFullBefore);
+			// Its blocked write outlives sse.write-timeout: it is closed as slow.
+			await().atMost(Duration.ofSeconds(15)).until(() -> !slow.isOpen());
+			assertThat(slow.closeReason()).isEqualTo(CloseReason.SLOW);
+			assertThat(this.engine.counters().closed(CloseReason.SLOW)).isGreaterThan(slowBefore);
+			assertThat(slow.queuedBytes()).isZero();
+		}
+	}
+
+	@Test
+	void invalidTopicsAreBadRequestsThatNameTheTopic() throws Exception {
+		assertProblem(get("/api/v1/sse?topics=ok,bad%20topic"), 400, "Invalid topic 'bad topic'", "bad topic");
+		assertProblem(get("/api/v1/sse?topics=a,,b"), 400, "must not be empty", "");
+		assertProblem(get("/api/v1/sse?topic=" + "x".repeat(201)), 400, "at most 200 characters", null);
+		assertProblem(get("/api/v1/sse?topic=%C3%A9t%C3%A9"), 400, "Invalid topic 'été'", "été");
+		assertProblem(get("/api/v1/sse?topic=a%0Ab"), 400, "Invalid topic", null);
+		StringBuilder many = new StringBuilder("/api/v1/sse?topics=t0");
+		for (int i = 1; i <= 20; i++) {
+			many.append(",t").append(i);
+		}
+		assertProblem(get(many.toString()), 400, "at most 20 topics", "t20");
+	}
+
+	@Test
+	void reservedTopicsAreForbidden() throws Exception {
+		assertProblem(get("/api/v1/sse?topic=user:alice"), 403, "Topic 'user:alice' is reserved", "user:alice");
+		assertProblem(get("/api/v1/sse?topics=news,client:123"), 403, "Topic 'client:123' is reserved", "client:123");
+		assertProblem(get("/api/v1/sse?topic=session:ABC"), 403, "reserved", "session:ABC");
+	}
+
+	@Test
+	void malformedLastEventIdsAreBadRequests() throws Exception {
+		HttpResponse<String> header = HTTP.send(HttpRequest.newBuilder(URI.create(url("/api/v1/sse")))
+			.header("Last-Event-ID", "has space")
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertProblem(header, 400, "header Last-Event-ID", null);
+		assertProblem(get("/api/v1/sse?lastEventId=" + "9".repeat(300)), 400, "query parameter lastEventId", null);
+	}
+
+	@Test
+	void publishErrorsAreBadRequestsThatSayWhatToFix() throws Exception {
+		assertProblem(post("{\"topics\":[\"a\"],"), 400, "not valid JSON", null);
+		assertProblem(post(""), 400, "empty", null);
+		assertProblem(post("[1,2]"), 400, "must be a JSON object", null);
+		assertProblem(post("{\"data\":1}"), 400, "Give either \"topics\"", null);
+		assertProblem(post("{\"topics\":[],\"data\":1}"), 400, "non-empty array", null);
+		assertProblem(post("{\"topics\":[\"a\"],\"broadcast\":true}"), 400, "not both", null);
+		assertProblem(post("{\"topics\":[\"bad topic\"]}"), 400, "Invalid topic 'bad topic'", "bad topic");
+		assertProblem(post("{\"topics\":[42]}"), 400, "must be a string", null);
+		assertProblem(post("{\"topics\":[\"a\"],\"event\":\"x\\nevent: injected\"}"), 400, "must not contain CR, LF",
+				null);
+		assertProblem(post("{\"topics\":[\"a\"],\"event\":7}"), 400, "\"event\" must be a string", null);
+		assertProblem(post("{\"topics\":[\"a\"],\"retry\":-1}"), 400, "\"retry\" must be a whole number", null);
+		assertProblem(post("{\"topics\":[\"a\"],\"retry\":1.5}"), 400, "\"retry\" must be a whole number", null);
+		assertProblem(post("{\"topic\":[\"a\"]}"), 400, "Unknown field \"topic\"", null);
+		assertProblem(post("{\"broadcast\":\"yes\"}"), 400, "\"broadcast\" must be true or false", null);
+		HttpResponse<String> wrongType = HTTP.send(HttpRequest.newBuilder(URI.create(url("/api/v1/sse/events")))
+			.header("Content-Type", "text/plain")
+			.POST(HttpRequest.BodyPublishers.ofString("{}"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertProblem(wrongType, 415, "application/json", null);
+		String huge = "{\"topics\":[\"a\"],\"data\":\"" + "x".repeat(300 * 1024) + "\"}";
+		assertProblem(post(huge), 413, "sse.max-event-size", null);
+		assertThat(this.engine.counters().published()).as("nothing was published by a bad request").isNotNegative();
+	}
+
+	private HttpResponse<String> get(String pathAndQuery) throws Exception {
+		return HTTP.send(HttpRequest.newBuilder(URI.create(url(pathAndQuery)))
+			.header("Accept", "text/event-stream")
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private HttpResponse<String> post(String json) throws Exception {
+		return HTTP.send(HttpRequest.newBuilder(URI.create(url("/api/v1/sse/events")))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(json))
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private void assertProblem(HttpResponse<String> response, int status, String detail, String topic) {
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		JsonNode problem = this.jsonMapper.readTree(response.body());
+		assertThat(problem.get("status").asInt()).isEqualTo(status);
+		assertThat(problem.get("detail").asString()).contains(detail);
+		assertThat(problem.get("type").asString()).startsWith(SseRequestException.TYPE_BASE);
+		if (topic != null) {
+			assertThat(problem.get("topic").asString()).isEqualTo(topic);
+		}
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}

@@ -1,0 +1,142 @@
+package io.github.ssestarter.web;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import io.github.ssestarter.SseEvent;
+import io.github.ssestarter.SseService;
+import io.github.ssestarter.engine.CloseReason;
+import io.github.ssestarter.engine.SseEngine;
+import io.github.ssestarter.support.TestSseClient;
+import io.github.ssestarter.support.TestSseClient.Event;
+import io.github.ssestarter.testapp.SseTestApplication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Heartbeats, maximum lifetime and graceful shutdown over real HTTP, with short
+ * intervals so they happen within a test.
+ */
+@SpringBootTest(classes = SseTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "sse.heartbeat.interval=300ms", "sse.connection.max-lifetime=2s",
+				"sse.connection.lifetime-jitter=0", "sse.connection.retry=250ms" })
+class SseStreamLifecycleIntegrationTest {
+
+	private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	SseService sse;
+
+	@Autowired
+	SseEngine engine;
+
+	@Test
+	void quietStreamsReceiveHeartbeatComments() throws Exception {
+		try (BufferedReader stream = open(this.port, "/api/v1/sse?topics=quiet")) {
+			List<String> lines = new ArrayList<>();
+			String line;
+			while ((line = stream.readLine()) != null && !line.equals(": heartbeat")) {
+				lines.add(line);
+				assertThat(lines).as("a heartbeat arrives before the stream ends").hasSizeLessThan(20);
+			}
+			assertThat(line).isEqualTo(": heartbeat");
+			assertThat(stream.readLine()).isEmpty();
+		}
+	}
+
+	@Test
+	void streamsEndAtTheirMaximumLifetimeWithARetryHintAndResumeWithoutLoss() throws Exception {
+		long timeoutsBefore = this.engine.counters().closed(CloseReason.TIMEOUT);
+		List<String> lines = new ArrayList<>();
+		try (BufferedReader stream = open(this.port, "/api/v1/sse?topics=lifetime")) {
+			String line;
+			while ((line = stream.readLine()) != null) { // the server ends the stream
+				lines.add(line);
+			}
+		}
+		assertThat(lines.subList(lines.size() - 2, lines.size())).containsExactly("retry: 250", "");
+		assertThat(this.engine.counters().closed(CloseReason.TIMEOUT)).isGreaterThan(timeoutsBefore);
+		String position = lines.stream().filter((l) -> l.startsWith("id: ")).reduce((a, b) -> b).orElseThrow()
+			.substring(4);
+		// What is published between the end and the reconnect is replayed on reconnect.
+		String missed = this.sse.publish("lifetime", SseEvent.ofData("published while away"));
+		try (TestSseClient client = TestSseClient.connect(url("/api/v1/sse?topics=lifetime"),
+				Map.of("Last-Event-ID", position))) {
+			client.next("sse.connected");
+			assertThat(client.next()).isEqualTo(new Event(missed, "message", "published while away"));
+		}
+	}
+
+	@Test
+	void gracefulShutdownFlushesAndEndsEveryStreamWithARetryHint() throws Exception {
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(SseTestApplication.class)
+			.properties("server.port=0", "sse.shutdown.timeout=5s", "spring.main.banner-mode=off")
+			.run();
+		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+		try (BufferedReader stream = open(port, "/api/v1/sse?topics=bye")) {
+			String line;
+			while (!(line = stream.readLine()).equals("event: sse.connected")) {
+				assertThat(line).isNotNull();
+			}
+			assertThat(stream.readLine()).startsWith("data: ");
+			assertThat(stream.readLine()).isEmpty();
+			context.getBean(SseService.class).publish("bye", SseEvent.ofData("last words"));
+			long start = System.nanoTime();
+			CompletableFuture<Void> closing = CompletableFuture.runAsync(context::close);
+			List<String> rest = new ArrayList<>();
+			while ((line = stream.readLine()) != null) {
+				rest.add(line);
+			}
+			closing.get(10, TimeUnit.SECONDS);
+			assertThat(rest).contains("data: last words");
+			assertThat(rest.get(rest.size() - 2)).matches("retry: \\d+");
+			long retry = Long.parseLong(rest.get(rest.size() - 2).substring(7));
+			assertThat(retry).as("jittered between 1 and 2 retry intervals").isBetween(3000L, 6000L);
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).as("streams did not hold up the shutdown")
+				.isLessThan(Duration.ofSeconds(5));
+		}
+		finally {
+			context.close();
+		}
+	}
+
+	private String url(String pathAndQuery) {
+		return "http://localhost:" + this.port + pathAndQuery;
+	}
+
+	private static BufferedReader open(int port, String pathAndQuery) throws Exception {
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + pathAndQuery))
+			.header("Accept", "text/event-stream")
+			.build();
+		HttpResponse<InputStream> response = HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
+			.get(5, TimeUnit.SECONDS);
+		assertThat(response.statusCode()).isEqualTo(200);
+		return new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+	}
+
+}
