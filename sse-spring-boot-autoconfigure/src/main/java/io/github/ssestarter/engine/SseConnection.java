@@ -364,18 +364,13 @@ public final class SseConnection {
 	}
 
 	private void writeBatch() {
-		int maxBytes = this.settings.maxBatchBytes();
-		List<SseFrame> batch = new ArrayList<>();
-		int bytes = 0;
-		int replayed = 0;
-		int live = 0;
+		Batch batch = new Batch(this.settings.maxBatchBytes());
 		ArrayDeque<SseFrame> frames = this.preamble;
 		if (frames != null) {
 			SseFrame frame;
-			while (bytes < maxBytes && (frame = frames.pollFirst()) != null) {
+			while (!batch.isFull() && (frame = frames.pollFirst()) != null) {
 				batch.add(frame);
-				bytes += frame.size();
-				replayed += frame.isEvent() ? 1 : 0;
+				batch.replayed += frame.isEvent() ? 1 : 0;
 			}
 			if (frames.isEmpty()) {
 				this.preamble = null;
@@ -383,11 +378,10 @@ public final class SseConnection {
 		}
 		if (this.preamble == null) {
 			SseFrame frame;
-			while (bytes < maxBytes && (frame = this.queue.poll()) != null) {
+			while (!batch.isFull() && (frame = this.queue.poll()) != null) {
 				release(frame);
 				batch.add(frame);
-				bytes += frame.size();
-				live += frame.isEvent() ? 1 : 0;
+				batch.live += frame.isEvent() ? 1 : 0;
 			}
 		}
 		if (batch.isEmpty()) {
@@ -395,15 +389,15 @@ public final class SseConnection {
 		}
 		this.writeStartedNanos = System.nanoTime();
 		try {
-			this.transport.write((batch.size() == 1) ? batch.get(0).bytes() : concat(batch, bytes));
+			this.transport.write(batch.payload());
 		}
 		catch (Exception ex) {
 			if (logger.isDebugEnabled()) {
 				logger.debug("SSE client " + this.clientId + " is gone: " + ex);
 			}
-			if (live > 0) {
-				DROPPED.addAndGet(this, live);
-				this.counters.recordDropped(DropReason.DISCONNECTED, live);
+			if (batch.live > 0) {
+				DROPPED.addAndGet(this, batch.live);
+				this.counters.recordDropped(DropReason.DISCONNECTED, batch.live);
 			}
 			transportClosed(CloseReason.CLIENT);
 			return;
@@ -415,19 +409,9 @@ public final class SseConnection {
 				this.writer.writerUnblocked();
 			}
 		}
-		this.deliveredEvents += live;
-		this.counters.recordDelivered(live);
-		this.counters.recordReplayed(replayed);
-	}
-
-	private static byte[] concat(List<SseFrame> frames, int size) {
-		byte[] payload = new byte[size];
-		int position = 0;
-		for (SseFrame frame : frames) {
-			System.arraycopy(frame.bytes(), 0, payload, position, frame.size());
-			position += frame.size();
-		}
-		return payload;
+		this.deliveredEvents += batch.live;
+		this.counters.recordDelivered(batch.live);
+		this.counters.recordReplayed(batch.replayed);
 	}
 
 	private void discardQueued() {
@@ -602,6 +586,67 @@ public final class SseConnection {
 	@Override
 	public String toString() {
 		return "SseConnection[" + this.clientId + ", user=" + this.userId + ", topics=" + this.topics + "]";
+	}
+
+	/**
+	 * The frames of one write. Most writes carry a single frame, written as it is without
+	 * a copy; several frames are copied into one array so they leave in one chunk.
+	 */
+	private static final class Batch {
+
+		private final int maxBytes;
+
+		private @Nullable SseFrame first;
+
+		private @Nullable List<SseFrame> more;
+
+		private int bytes;
+
+		int live;
+
+		int replayed;
+
+		Batch(int maxBytes) {
+			this.maxBytes = maxBytes;
+		}
+
+		void add(SseFrame frame) {
+			if (this.first == null) {
+				this.first = frame;
+			}
+			else {
+				if (this.more == null) {
+					this.more = new ArrayList<>();
+				}
+				this.more.add(frame);
+			}
+			this.bytes += frame.size();
+		}
+
+		boolean isFull() {
+			return this.bytes >= this.maxBytes;
+		}
+
+		boolean isEmpty() {
+			return this.first == null;
+		}
+
+		byte[] payload() {
+			SseFrame first = this.first;
+			List<SseFrame> more = this.more;
+			if (more == null) {
+				return first.bytes();
+			}
+			byte[] payload = new byte[this.bytes];
+			System.arraycopy(first.bytes(), 0, payload, 0, first.size());
+			int position = first.size();
+			for (SseFrame frame : more) {
+				System.arraycopy(frame.bytes(), 0, payload, position, frame.size());
+				position += frame.size();
+			}
+			return payload;
+		}
+
 	}
 
 	/**

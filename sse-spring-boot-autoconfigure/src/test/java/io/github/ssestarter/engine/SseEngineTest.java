@@ -59,6 +59,20 @@ class SseEngineTest {
 	}
 
 	@Test
+	void theConnectedNoticeCanBeTurnedOff() {
+		this.engines.connectedEvent = false;
+		SseEngine engine = engine();
+		RecordingTransport transport = new RecordingTransport();
+		engine.open(TestEngines.topics("news"), transport);
+		String id = engine.publish("news", SseEvent.ofData("first"));
+		await().until(() -> transport.events().size() == 1);
+		assertThat(transport.blocks()).extracting(SseWire.Block::comments, SseWire.Block::retry, SseWire.Block::id)
+			.containsExactly(org.assertj.core.groups.Tuple.tuple(List.of("connected"), null, null),
+					org.assertj.core.groups.Tuple.tuple(List.of(), "3000", null),
+					org.assertj.core.groups.Tuple.tuple(List.of(), null, id));
+	}
+
+	@Test
 	void queuedEventsAreWrittenInOneBatchInOrder() {
 		SseEngine engine = engine();
 		RecordingTransport transport = new RecordingTransport();
