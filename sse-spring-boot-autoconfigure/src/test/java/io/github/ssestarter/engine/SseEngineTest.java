@@ -33,6 +33,19 @@ class SseEngineTest {
 		return this.engine;
 	}
 
+	/**
+	 * Open a stream on topic "t" and publish one event whose write the transport holds:
+	 * the drainer is then busy, and what is published next stays queued.
+	 */
+	private static SseConnection openWithWriteInFlight(SseEngine engine, RecordingTransport transport, String data) {
+		SseConnection connection = engine.open(TestEngines.topics("t"), transport);
+		await().until(() -> transport.blocks().size() == 3);
+		transport.hold();
+		engine.publish("t", SseEvent.ofData(data));
+		await().until(() -> connection.queuedFrames() == 0);
+		return connection;
+	}
+
 	private static List<String> data(RecordingTransport transport) {
 		return transport.events().stream().map(SseWire.Block::data).toList();
 	}
@@ -76,11 +89,7 @@ class SseEngineTest {
 	void queuedEventsAreWrittenInOneBatchInOrder() {
 		SseEngine engine = engine();
 		RecordingTransport transport = new RecordingTransport();
-		engine.open(TestEngines.topics("t"), transport);
-		await().until(() -> transport.blocks().size() == 3);
-		transport.hold();
-		engine.publish("t", SseEvent.ofData("first")); // taken by the drainer, which now waits in write
-		await().until(() -> engine.registry().subscribers("t").iterator().next().queuedFrames() == 0);
+		openWithWriteInFlight(engine, transport, "first");
 		for (int i = 0; i < 100; i++) {
 			engine.publish("t", SseEvent.ofData("e" + i));
 		}
@@ -99,11 +108,7 @@ class SseEngineTest {
 		this.engines.maxQueuedEvents = 10;
 		SseEngine engine = engine();
 		RecordingTransport transport = new RecordingTransport();
-		SseConnection connection = engine.open(TestEngines.topics("t"), transport);
-		await().until(() -> transport.blocks().size() == 3);
-		transport.hold();
-		engine.publish("t", SseEvent.ofData("in-flight"));
-		await().until(() -> connection.queuedFrames() == 0);
+		SseConnection connection = openWithWriteInFlight(engine, transport, "in-flight");
 		for (int i = 0; i < 30; i++) {
 			engine.publish("t", SseEvent.ofData("e" + i));
 		}
@@ -122,11 +127,7 @@ class SseEngineTest {
 		this.engines.maxQueuedEvents = 5;
 		SseEngine engine = engine();
 		RecordingTransport transport = new RecordingTransport();
-		SseConnection connection = engine.open(TestEngines.topics("t"), transport);
-		await().until(() -> transport.blocks().size() == 3);
-		transport.hold();
-		engine.publish("t", SseEvent.ofData("in-flight"));
-		await().until(() -> connection.queuedFrames() == 0);
+		SseConnection connection = openWithWriteInFlight(engine, transport, "in-flight");
 		for (int i = 0; i < 30; i++) {
 			engine.publish("t", SseEvent.ofData("e" + i));
 		}
@@ -142,11 +143,8 @@ class SseEngineTest {
 		this.engines.policy = OverflowPolicy.DROP_NEWEST;
 		SseEngine engine = engine();
 		RecordingTransport transport = new RecordingTransport();
-		SseConnection connection = engine.open(TestEngines.topics("t"), transport);
-		await().until(() -> transport.blocks().size() == 3);
-		transport.hold();
-		engine.publish("t", SseEvent.ofData("x".repeat(5000))); // larger than the cap, queue empty: accepted
-		await().until(() -> connection.queuedFrames() == 0);
+		// larger than the byte cap, but the queue is empty: accepted
+		SseConnection connection = openWithWriteInFlight(engine, transport, "x".repeat(5000));
 		for (int i = 0; i < 20; i++) {
 			engine.publish("t", SseEvent.ofData("y".repeat(100)));
 		}
@@ -163,11 +161,7 @@ class SseEngineTest {
 		this.engines.maxQueuedEvents = 3;
 		SseEngine engine = engine();
 		RecordingTransport transport = new RecordingTransport();
-		SseConnection connection = engine.open(TestEngines.topics("t"), transport);
-		await().until(() -> transport.blocks().size() == 3);
-		transport.hold();
-		engine.publish("t", SseEvent.ofData("in-flight"));
-		await().until(() -> connection.queuedFrames() == 0);
+		SseConnection connection = openWithWriteInFlight(engine, transport, "in-flight");
 		for (int i = 0; i < 5; i++) {
 			engine.publish("t", SseEvent.ofData("e" + i));
 		}

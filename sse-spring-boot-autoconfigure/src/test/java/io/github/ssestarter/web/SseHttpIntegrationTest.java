@@ -2,7 +2,6 @@ package io.github.ssestarter.web;
 
 import java.io.BufferedReader;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -36,6 +35,7 @@ import io.github.ssestarter.engine.CloseReason;
 import io.github.ssestarter.engine.DropReason;
 import io.github.ssestarter.engine.SseConnection;
 import io.github.ssestarter.engine.SseEngine;
+import io.github.ssestarter.support.RawSseStream;
 import io.github.ssestarter.support.TestSseClient;
 import io.github.ssestarter.support.TestSseClient.Event;
 
@@ -71,13 +71,9 @@ class SseHttpIntegrationTest {
 
 	@Test
 	void streamAnswersWithEventStreamHeadersAndTheFirstBytesLeaveAtOnce() throws Exception {
-		HttpRequest request = HttpRequest.newBuilder(URI.create(url("/api/v1/sse?topics=headers")))
-			.header("Accept", "text/event-stream")
-			.build();
 		// The headers arrive although no event has been published: the opening comment is flushed at once.
-		HttpResponse<InputStream> response = HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
-			.get(5, TimeUnit.SECONDS);
-		try (BufferedReader body = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+		HttpResponse<InputStream> response = RawSseStream.open(url("/api/v1/sse?topics=headers"));
+		try (BufferedReader body = RawSseStream.lines(response)) {
 			assertThat(response.statusCode()).isEqualTo(200);
 			assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
 					(type) -> assertThat(type).startsWith("text/event-stream"));

@@ -2,12 +2,7 @@ package io.github.ssestarter.web;
 
 import java.io.BufferedReader;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +24,7 @@ import io.github.ssestarter.SseEvent;
 import io.github.ssestarter.SseService;
 import io.github.ssestarter.engine.CloseReason;
 import io.github.ssestarter.engine.SseEngine;
+import io.github.ssestarter.support.RawSseStream;
 import io.github.ssestarter.support.TestSseClient;
 import io.github.ssestarter.support.TestSseClient.Event;
 import io.github.ssestarter.testapp.SseTestApplication;
@@ -43,8 +39,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 		properties = { "sse.heartbeat.interval=300ms", "sse.connection.max-lifetime=2s",
 				"sse.connection.lifetime-jitter=0", "sse.connection.retry=250ms" })
 class SseStreamLifecycleIntegrationTest {
-
-	private static final HttpClient HTTP = HttpClient.newHttpClient();
 
 	@LocalServerPort
 	int port;
@@ -130,13 +124,9 @@ class SseStreamLifecycleIntegrationTest {
 	}
 
 	private static BufferedReader open(int port, String pathAndQuery) throws Exception {
-		HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + pathAndQuery))
-			.header("Accept", "text/event-stream")
-			.build();
-		HttpResponse<InputStream> response = HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
-			.get(5, TimeUnit.SECONDS);
+		HttpResponse<InputStream> response = RawSseStream.open("http://localhost:" + port + pathAndQuery);
 		assertThat(response.statusCode()).isEqualTo(200);
-		return new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+		return RawSseStream.lines(response);
 	}
 
 }
