@@ -102,7 +102,7 @@ public final class SseAutoConfiguration {
 				properties.getHeartbeat().getInterval(), properties.getHeartbeat().getMode(),
 				properties.getConnection().getMaxLifetime(), properties.getConnection().getLifetimeJitter(),
 				properties.getConnection().getRetry(), properties.getWeb().isConnectedEvent(),
-				properties.getReplay().isEnabled());
+				properties.getReplay().isEnabled(), properties.getLimits().getMaxConnections());
 	}
 
 }

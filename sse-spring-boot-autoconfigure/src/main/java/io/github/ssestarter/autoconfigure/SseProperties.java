@@ -58,6 +58,8 @@ public class SseProperties implements Validator {
 
 	private final Shutdown shutdown = new Shutdown();
 
+	private final Limits limits = new Limits();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -108,6 +110,10 @@ public class SseProperties implements Validator {
 
 	public Shutdown getShutdown() {
 		return this.shutdown;
+	}
+
+	public Limits getLimits() {
+		return this.limits;
 	}
 
 	/**
@@ -449,6 +455,27 @@ public class SseProperties implements Validator {
 
 		public void setTimeout(Duration timeout) {
 			this.timeout = timeout;
+		}
+
+	}
+
+	/**
+	 * Connection limits.
+	 */
+	public static class Limits {
+
+		/**
+		 * Most streams open at once on this node. A client beyond it gets 200, a jittered
+		 * retry hint and an sse.overloaded event, so its browser comes back later.
+		 */
+		private int maxConnections = 10_000;
+
+		public int getMaxConnections() {
+			return this.maxConnections;
+		}
+
+		public void setMaxConnections(int maxConnections) {
+			this.maxConnections = maxConnections;
 		}
 
 	}

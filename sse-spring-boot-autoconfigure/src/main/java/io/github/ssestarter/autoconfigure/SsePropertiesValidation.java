@@ -58,6 +58,8 @@ final class SsePropertiesValidation {
 		}
 		range("replay.maxEvents", "sse.replay.max-events", p.getReplay().getMaxEvents(), 0, 10_000_000);
 		atLeast("replay.maxAge", "sse.replay.max-age", p.getReplay().getMaxAge(), Duration.ofSeconds(1));
+		range("limits.maxConnections", "sse.limits.max-connections", p.getLimits().getMaxConnections(), 1,
+				10_000_000);
 		Duration shutdown = p.getShutdown().getTimeout();
 		if (shutdown == null || shutdown.isNegative()) {
 			reject("shutdown.timeout", "sse.shutdown.timeout must be zero or positive (was " + shutdown + ")");

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import java.util.function.LongConsumer;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -375,6 +376,7 @@ public final class SseConnection {
 			if (frames.isEmpty()) {
 				this.preamble = null;
 			}
+			batch.preambleFrames = batch.frames;
 		}
 		if (this.preamble == null) {
 			SseFrame frame;
@@ -412,6 +414,10 @@ public final class SseConnection {
 		this.deliveredEvents += batch.live;
 		this.counters.recordDelivered(batch.live);
 		this.counters.recordReplayed(batch.replayed);
+		LongConsumer latency = this.counters.latencyRecorder();
+		if (latency != null && batch.live > 0) {
+			batch.recordLatencies(this.lastWriteNanos, latency);
+		}
 	}
 
 	private void discardQueued() {
@@ -602,6 +608,11 @@ public final class SseConnection {
 
 		private int bytes;
 
+		private int frames;
+
+		/** How many of the first frames came from the preamble (replay and notices, not live events). */
+		int preambleFrames;
+
 		int live;
 
 		int replayed;
@@ -621,6 +632,21 @@ public final class SseConnection {
 				this.more.add(frame);
 			}
 			this.bytes += frame.size();
+			this.frames++;
+		}
+
+		void recordLatencies(long flushedNanos, LongConsumer recorder) {
+			int index = 0;
+			if (this.preambleFrames == 0 && this.first.isEvent()) {
+				recorder.accept(flushedNanos - this.first.createdNanos());
+			}
+			if (this.more != null) {
+				for (SseFrame frame : this.more) {
+					if (++index >= this.preambleFrames && frame.isEvent()) {
+						recorder.accept(flushedNanos - frame.createdNanos());
+					}
+				}
+			}
 		}
 
 		boolean isFull() {

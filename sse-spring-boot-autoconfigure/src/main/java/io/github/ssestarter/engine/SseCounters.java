@@ -1,6 +1,9 @@
 package io.github.ssestarter.engine;
 
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Engine-wide event and connection counts since start, updated on the hot path without
@@ -21,6 +24,8 @@ public final class SseCounters {
 	private final LongAdder[] dropped = adders(DropReason.values().length);
 
 	private final LongAdder[] closed = adders(CloseReason.values().length);
+
+	private volatile @Nullable LongConsumer latencyRecorder;
 
 	private static LongAdder[] adders(int count) {
 		LongAdder[] adders = new LongAdder[count];
@@ -52,6 +57,19 @@ public final class SseCounters {
 
 	void recordClosed(CloseReason reason) {
 		this.closed[reason.ordinal()].increment();
+	}
+
+	/**
+	 * Receive the delivery latency of every live event written to a client: nanoseconds
+	 * from its publication on this node (or its arrival from the backplane) to the flush.
+	 * @param recorder the recorder, or {@code null} to stop recording
+	 */
+	public void setLatencyRecorder(@Nullable LongConsumer recorder) {
+		this.latencyRecorder = recorder;
+	}
+
+	@Nullable LongConsumer latencyRecorder() {
+		return this.latencyRecorder;
 	}
 
 	/**

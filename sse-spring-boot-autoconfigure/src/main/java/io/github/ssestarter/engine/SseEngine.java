@@ -14,6 +14,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -47,6 +48,9 @@ public class SseEngine implements SseService, SseConnection.Owner {
 	/** Name of the event telling a reconnecting client that its missed events cannot be replayed. */
 	public static final String RESET_EVENT = "sse.reset";
 
+	/** Name of the event telling a client that the server is full and it should come back later. */
+	public static final String OVERLOADED_EVENT = "sse.overloaded";
+
 	/** A write blocked this long counts as blocked: the platform writer pool adds a thread. */
 	static final Duration BLOCKED_WRITE = Duration.ofMillis(200);
 
@@ -76,6 +80,9 @@ public class SseEngine implements SseService, SseConnection.Owner {
 	private final Set<SseConnection> live = ConcurrentHashMap.newKeySet();
 
 	private final SseFrame retryFrame;
+
+	/** Streams admitted and not yet closing; checked against the connection limit. */
+	private final AtomicInteger admitted = new AtomicInteger();
 
 	private volatile boolean accepting = true;
 
@@ -166,7 +173,12 @@ public class SseEngine implements SseService, SseConnection.Owner {
 	 */
 	public @Nullable SseConnection open(SseSubscription subscription, SseTransport transport) {
 		if (!this.accepting) {
-			refuse(transport);
+			refuse(transport, jitteredRetryFrame());
+			return null;
+		}
+		if (this.admitted.incrementAndGet() > this.settings.maxConnections()) {
+			this.admitted.decrementAndGet();
+			refuseOverloaded(transport);
 			return null;
 		}
 		String clientId = UUID.randomUUID().toString();
@@ -194,9 +206,30 @@ public class SseEngine implements SseService, SseConnection.Owner {
 		return connection;
 	}
 
-	private void refuse(SseTransport transport) {
+	/**
+	 * The node is full: answer so that a browser comes back later rather than giving up
+	 * (any status but 200 would end its EventSource for good): a jittered retry hint, an
+	 * {@code sse.overloaded} event, and the end of the stream.
+	 */
+	private void refuseOverloaded(SseTransport transport) {
+		this.counters.recordOpened();
+		this.counters.recordClosed(CloseReason.LIMIT);
+		SseFrame retry = jitteredRetryFrame();
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put("reason", "server-full");
+		data.put("maxConnections", this.settings.maxConnections());
+		SseFrame notice = this.encoder.encode(SseEvent.of(OVERLOADED_EVENT, data)).toControlFrame(null);
+		refuse(transport, retry, notice);
+		if (logger.isDebugEnabled()) {
+			logger.debug("Refused an SSE stream: " + this.settings.maxConnections() + " streams are open");
+		}
+	}
+
+	private static void refuse(SseTransport transport, SseFrame... frames) {
 		try {
-			transport.write(jitteredRetryFrame().bytes());
+			for (SseFrame frame : frames) {
+				transport.write(frame.bytes());
+			}
 		}
 		catch (Exception ex) {
 			logger.debug("Could not tell a client to retry later", ex);
@@ -286,6 +319,7 @@ public class SseEngine implements SseService, SseConnection.Owner {
 
 	@Override
 	public void connectionClosing(SseConnection connection, CloseReason reason) {
+		this.admitted.decrementAndGet();
 		this.registry.remove(connection);
 		this.counters.recordClosed(reason);
 		if (logger.isDebugEnabled()) {
@@ -320,13 +354,29 @@ public class SseEngine implements SseService, SseConnection.Owner {
 
 	@Override
 	public SseStats stats() {
+		return new SseStats(this.registry.connectionCount(), this.registry.topicCount(), this.registry.userCount(),
+				this.counters.published(), this.counters.delivered(), this.counters.droppedTotal(),
+				this.counters.replayed(), pendingBytes());
+	}
+
+	/**
+	 * Bytes waiting in every stream's queue right now.
+	 * @return the byte count
+	 */
+	public long pendingBytes() {
 		long pending = 0;
 		for (SseConnection connection : this.live) {
 			pending += connection.queuedBytes();
 		}
-		return new SseStats(this.registry.connectionCount(), this.registry.topicCount(), this.registry.userCount(),
-				this.counters.published(), this.counters.delivered(), this.counters.droppedTotal(),
-				this.counters.replayed(), pending);
+		return pending;
+	}
+
+	/**
+	 * Streams that have not completed yet, including those ending or closing.
+	 * @return a live view
+	 */
+	public Collection<SseConnection> liveConnectionsView() {
+		return Collections.unmodifiableSet(this.live);
 	}
 
 	/**
@@ -351,6 +401,14 @@ public class SseEngine implements SseService, SseConnection.Owner {
 	 */
 	public SseBackplane backplane() {
 		return this.backplane;
+	}
+
+	/**
+	 * How the engine treats streams.
+	 * @return the settings
+	 */
+	public SseEngineSettings settings() {
+		return this.settings;
 	}
 
 	/**

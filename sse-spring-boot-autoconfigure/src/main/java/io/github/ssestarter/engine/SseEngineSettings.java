@@ -15,10 +15,11 @@ import java.time.Duration;
  * @param retry the reconnection delay sent to clients
  * @param connectedEvent whether a stream starts with an {@code sse.connected} event
  * @param replayEnabled whether reconnecting clients are replayed from the history
+ * @param maxConnections the most streams open at once on this node
  * @since 0.1.0
  */
 public record SseEngineSettings(SseConnectionSettings connection, long maxEventSize, Duration writeTimeout,
 		Duration heartbeatInterval, HeartbeatMode heartbeatMode, Duration maxLifetime, double lifetimeJitter,
-		Duration retry, boolean connectedEvent, boolean replayEnabled) {
+		Duration retry, boolean connectedEvent, boolean replayEnabled, int maxConnections) {
 
 }

@@ -19,6 +19,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import io.github.ssestarter.SseService;
+import io.github.ssestarter.actuate.SseEndpoint;
 import io.github.ssestarter.backplane.LocalSseBackplane;
 import io.github.ssestarter.backplane.SseBackplane;
 import io.github.ssestarter.encode.EncodedEvent;
@@ -27,6 +28,9 @@ import io.github.ssestarter.engine.OverflowPolicy;
 import io.github.ssestarter.engine.SseEngine;
 import io.github.ssestarter.engine.SseLifecycle;
 import io.github.ssestarter.engine.SseWriterExecutor;
+import io.github.ssestarter.health.SseHealthIndicator;
+import io.github.ssestarter.metrics.SseMetrics;
+import io.github.ssestarter.metrics.SseStreamObservationPredicate;
 import io.github.ssestarter.store.InMemorySseEventStore;
 import io.github.ssestarter.store.SseEventStore;
 import io.github.ssestarter.web.SseExceptionHandler;
@@ -39,12 +43,15 @@ class SseAutoConfigurationTest {
 
 	private final WebApplicationContextRunner runner = new WebApplicationContextRunner().withConfiguration(
 			AutoConfigurations.of(JacksonAutoConfiguration.class, SseAutoConfiguration.class,
-					SseWebAutoConfiguration.class));
+					SseWebAutoConfiguration.class, SseMetricsAutoConfiguration.class, SseHealthAutoConfiguration.class,
+					SseEndpointAutoConfiguration.class));
 
 	@Test
 	void registeredInTheImportsFile() {
 		assertThat(ImportCandidates.load(AutoConfiguration.class, getClass().getClassLoader()).getCandidates())
-			.contains(SseAutoConfiguration.class.getName(), SseWebAutoConfiguration.class.getName());
+			.contains(SseAutoConfiguration.class.getName(), SseWebAutoConfiguration.class.getName(),
+					SseMetricsAutoConfiguration.class.getName(), SseHealthAutoConfiguration.class.getName(),
+					SseEndpointAutoConfiguration.class.getName());
 	}
 
 	@Test
@@ -65,6 +72,36 @@ class SseAutoConfigurationTest {
 			assertThat(properties.getHeartbeat().getInterval()).isEqualTo(Duration.ofSeconds(15));
 			assertThat(properties.getBuffer().getOverflowPolicy()).isEqualTo(OverflowPolicy.DROP_OLDEST);
 		});
+	}
+
+	@Test
+	void actuatorPiecesAreThereWhenTheirLibrariesAre() {
+		this.runner.run((context) -> assertThat(context).hasSingleBean(SseMetrics.class)
+			.hasSingleBean(SseStreamObservationPredicate.class)
+			.hasSingleBean(SseHealthIndicator.class)
+			.doesNotHaveBean(SseEndpoint.class)); // not exposed
+	}
+
+	@Test
+	void theEndpointExistsOnlyWhenExposed() {
+		this.runner.withPropertyValues("management.endpoints.web.exposure.include=sse")
+			.run((context) -> assertThat(context).hasSingleBean(SseEndpoint.class));
+	}
+
+	@Test
+	void healthIndicatorCanBeTurnedOff() {
+		this.runner.withPropertyValues("management.health.sse.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(SseHealthIndicator.class));
+	}
+
+	@Test
+	void withoutMicrometerOrActuatorTheEngineStillWorks() {
+		this.runner
+			.withClassLoader(new FilteredClassLoader("io.micrometer", "org.springframework.boot.health",
+					"org.springframework.boot.actuate"))
+			.run((context) -> assertThat(context).hasSingleBean(SseService.class)
+				.doesNotHaveBean(SseMetrics.class)
+				.doesNotHaveBean(SseHealthIndicator.class));
 	}
 
 	@Test

@@ -21,7 +21,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 
 import io.github.ssestarter.SseEvent;
+import io.github.ssestarter.support.RecordingTransport;
 import io.github.ssestarter.support.SseWire;
+import io.github.ssestarter.support.TestEngines;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

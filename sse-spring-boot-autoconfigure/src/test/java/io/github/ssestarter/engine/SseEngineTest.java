@@ -9,7 +9,9 @@ import org.junit.jupiter.api.Test;
 
 import io.github.ssestarter.SseEvent;
 import io.github.ssestarter.SseTopics;
+import io.github.ssestarter.support.RecordingTransport;
 import io.github.ssestarter.support.SseWire;
+import io.github.ssestarter.support.TestEngines;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -246,6 +248,25 @@ class SseEngineTest {
 		assertThat(engine.counters().closed(CloseReason.EVICTED)).isEqualTo(3);
 		assertThat(engine.stats().connections()).isZero();
 		assertThat(engine.stats().topics()).isZero();
+	}
+
+	@Test
+	void aFullNodeTellsNewClientsToComeBackLaterWithA200() {
+		this.engines.maxConnections = 2;
+		SseEngine engine = engine();
+		SseConnection first = engine.open(TestEngines.topics("t"), new RecordingTransport());
+		engine.open(TestEngines.topics("t"), new RecordingTransport());
+		RecordingTransport refused = new RecordingTransport();
+		assertThat(engine.open(TestEngines.topics("t"), refused)).isNull();
+		assertThat(refused.isCompleted()).isTrue();
+		List<SseWire.Block> blocks = refused.blocks();
+		assertThat(Long.parseLong(blocks.get(0).retry())).isBetween(3000L, 6000L);
+		assertThat(blocks.get(1).event()).isEqualTo("sse.overloaded");
+		assertThat(blocks.get(1).data()).isEqualTo("{\"reason\":\"server-full\",\"maxConnections\":2}");
+		assertThat(engine.counters().opened() - engine.counters().closed(CloseReason.LIMIT))
+			.isEqualTo(engine.registry().connectionCount());
+		first.close(CloseReason.EVICTED);
+		assertThat(engine.open(TestEngines.topics("t"), new RecordingTransport())).isNotNull();
 	}
 
 	@Test

@@ -1,4 +1,4 @@
-package io.github.ssestarter.engine;
+package io.github.ssestarter.support;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -7,13 +7,13 @@ import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.github.ssestarter.support.SseWire;
+import io.github.ssestarter.engine.SseTransport;
 
 /**
  * An in-memory transport: records every write, and can hold writes (a client that does
  * not read) or fail them (a client that went away).
  */
-final class RecordingTransport implements SseTransport {
+public final class RecordingTransport implements SseTransport {
 
 	private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
@@ -63,12 +63,12 @@ final class RecordingTransport implements SseTransport {
 	}
 
 	/** Hold every write until {@link #release()}. */
-	RecordingTransport hold() {
+	public RecordingTransport hold() {
 		this.gate = new Semaphore(0);
 		return this;
 	}
 
-	void release() {
+	public void release() {
 		Semaphore gate = this.gate;
 		this.gate = null;
 		if (gate != null) {
@@ -76,44 +76,44 @@ final class RecordingTransport implements SseTransport {
 		}
 	}
 
-	RecordingTransport failWrites() {
+	public RecordingTransport failWrites() {
 		this.failing = true;
 		return this;
 	}
 
-	RecordingTransport delayEachWrite(long nanos) {
+	public RecordingTransport delayEachWrite(long nanos) {
 		this.delayNanos = nanos;
 		return this;
 	}
 
-	String text() {
+	public String text() {
 		synchronized (this.bytes) {
 			return this.bytes.toString(StandardCharsets.UTF_8);
 		}
 	}
 
-	List<SseWire.Block> blocks() {
+	public List<SseWire.Block> blocks() {
 		return SseWire.parse(text());
 	}
 
 	/** Published events (blocks with an id and data, excluding the connection notices). */
-	List<SseWire.Block> events() {
+	public List<SseWire.Block> events() {
 		return blocks().stream()
 			.filter((block) -> block.isEvent() && block.id() != null && (block.event() == null
 					|| !block.event().startsWith("sse.")))
 			.toList();
 	}
 
-	int writes() {
+	public int writes() {
 		return this.writes.get();
 	}
 
-	boolean isCompleted() {
+	public boolean isCompleted() {
 		return this.completed;
 	}
 
 	/** Whether two writes ever ran at the same time (there must be one drainer per connection). */
-	boolean overlapped() {
+	public boolean overlapped() {
 		return this.overlapped;
 	}
 

@@ -1,0 +1,65 @@
+package io.github.ssestarter.support;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import io.github.ssestarter.backplane.LocalSseBackplane;
+import io.github.ssestarter.encode.DefaultSseEventEncoder;
+import io.github.ssestarter.engine.HeartbeatMode;
+import io.github.ssestarter.engine.OverflowPolicy;
+import io.github.ssestarter.engine.SseConnectionSettings;
+import io.github.ssestarter.engine.SseEngine;
+import io.github.ssestarter.engine.SseEngineSettings;
+import io.github.ssestarter.engine.SseSubscription;
+import io.github.ssestarter.engine.SseWriterExecutor;
+import io.github.ssestarter.store.InMemorySseEventStore;
+
+/** Builds engines for tests, with defaults that a test changes one at a time. */
+public final class TestEngines {
+
+	public int maxQueuedEvents = 1000;
+
+	public long maxQueuedBytes = 1 << 20;
+
+	public OverflowPolicy policy = OverflowPolicy.DROP_OLDEST;
+
+	public int maxBatchBytes = 64 * 1024;
+
+	public Duration writeTimeout = Duration.ofSeconds(10);
+
+	public Duration heartbeat = Duration.ofSeconds(15);
+
+	public HeartbeatMode heartbeatMode = HeartbeatMode.COMMENT;
+
+	public Duration maxLifetime = Duration.ofMinutes(30);
+
+	public double jitter = 0;
+
+	public int history = 1000;
+
+	public boolean connectedEvent = true;
+
+	public int writerThreads = 2;
+
+	public int maxWriterThreads = 8;
+
+	public int maxConnections = 10_000;
+
+	public SseEngine build() {
+		SseEngineSettings settings = new SseEngineSettings(
+				new SseConnectionSettings(this.maxQueuedEvents, this.maxQueuedBytes, this.policy, this.maxBatchBytes),
+				1 << 20, this.writeTimeout, this.heartbeat, this.heartbeatMode, this.maxLifetime, this.jitter,
+				Duration.ofSeconds(3), this.connectedEvent, true, this.maxConnections);
+		InMemorySseEventStore store = new InMemorySseEventStore(this.history, Duration.ofMinutes(5), Clock.systemUTC());
+		return new SseEngine(settings, new DefaultSseEventEncoder(JsonMapper.builder().build()), store,
+				new LocalSseBackplane(store), SseWriterExecutor.platformThreads(this.writerThreads, this.maxWriterThreads));
+	}
+
+	public static SseSubscription topics(String... topics) {
+		return new SseSubscription(null, null, Set.of(topics), null);
+	}
+
+}
