@@ -102,7 +102,9 @@ public final class SseAutoConfiguration {
 				properties.getHeartbeat().getInterval(), properties.getHeartbeat().getMode(),
 				properties.getConnection().getMaxLifetime(), properties.getConnection().getLifetimeJitter(),
 				properties.getConnection().getRetry(), properties.getWeb().isConnectedEvent(),
-				properties.getReplay().isEnabled(), properties.getLimits().getMaxConnections());
+				properties.getReplay().isEnabled(), properties.getLimits().getMaxConnections(),
+				properties.getLimits().getMaxConnectionsPerUser(), properties.getLimits().getPerUserPolicy(),
+				properties.getSecurity().isSubscribeUserTopic());
 	}
 
 }

@@ -2,6 +2,8 @@ package io.github.ssestarter.autoconfigure;
 
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
@@ -15,6 +17,7 @@ import org.springframework.validation.Validator;
 
 import io.github.ssestarter.engine.HeartbeatMode;
 import io.github.ssestarter.engine.OverflowPolicy;
+import io.github.ssestarter.engine.PerUserLimitPolicy;
 
 /**
  * Configuration of the SSE starter ({@code sse.*}). Every value is checked at start-up;
@@ -59,6 +62,8 @@ public class SseProperties implements Validator {
 	private final Shutdown shutdown = new Shutdown();
 
 	private final Limits limits = new Limits();
+
+	private final Security security = new Security();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -116,6 +121,10 @@ public class SseProperties implements Validator {
 		return this.limits;
 	}
 
+	public Security getSecurity() {
+		return this.security;
+	}
+
 	/**
 	 * HTTP endpoints.
 	 */
@@ -138,6 +147,8 @@ public class SseProperties implements Validator {
 		private boolean connectedEvent = true;
 
 		private final Publish publish = new Publish();
+
+		private final Cors cors = new Cors();
 
 		public String getPath() {
 			return this.path;
@@ -167,6 +178,10 @@ public class SseProperties implements Validator {
 			return this.publish;
 		}
 
+		public Cors getCors() {
+			return this.cors;
+		}
+
 	}
 
 	/**
@@ -175,17 +190,67 @@ public class SseProperties implements Validator {
 	public static class Publish {
 
 		/**
-		 * Whether to expose POST {sse.web.path}/events for publishing over HTTP. Off by
-		 * default: anyone who can reach it can publish to any topic unless it is secured.
+		 * Whether to expose POST {sse.web.path}/events for publishing over HTTP. Unset: on
+		 * when Spring Security is active (it then requires sse.security.publish-authority),
+		 * off otherwise, since anyone who can reach it could publish to any topic.
 		 */
-		private boolean enabled;
+		private @Nullable Boolean enabled;
 
-		public boolean isEnabled() {
+		public @Nullable Boolean getEnabled() {
 			return this.enabled;
 		}
 
-		public void setEnabled(boolean enabled) {
+		public void setEnabled(@Nullable Boolean enabled) {
 			this.enabled = enabled;
+		}
+
+	}
+
+	/**
+	 * Cross-origin access to the SSE endpoints.
+	 */
+	public static class Cors {
+
+		/**
+		 * Origins allowed to open streams and publish from another site, for example
+		 * https://app.example.com. Empty: no cross-origin access.
+		 */
+		private List<String> allowedOrigins = new ArrayList<>();
+
+		/**
+		 * Whether cross-origin requests may carry cookies (EventSource withCredentials).
+		 * Requires explicit origins, not '*'.
+		 */
+		private boolean allowCredentials;
+
+		/**
+		 * How long browsers may cache a preflight answer.
+		 */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private Duration maxAge = Duration.ofMinutes(30);
+
+		public List<String> getAllowedOrigins() {
+			return this.allowedOrigins;
+		}
+
+		public void setAllowedOrigins(List<String> allowedOrigins) {
+			this.allowedOrigins = allowedOrigins;
+		}
+
+		public boolean isAllowCredentials() {
+			return this.allowCredentials;
+		}
+
+		public void setAllowCredentials(boolean allowCredentials) {
+			this.allowCredentials = allowCredentials;
+		}
+
+		public Duration getMaxAge() {
+			return this.maxAge;
+		}
+
+		public void setMaxAge(Duration maxAge) {
+			this.maxAge = maxAge;
 		}
 
 	}
@@ -470,12 +535,149 @@ public class SseProperties implements Validator {
 		 */
 		private int maxConnections = 10_000;
 
+		/**
+		 * Most streams one authenticated user may have open at once on this node (tabs,
+		 * devices).
+		 */
+		private int maxConnectionsPerUser = 5;
+
+		/**
+		 * What happens to a user's stream beyond the per-user limit: reject (429 with
+		 * Retry-After) or evict-oldest (the oldest stream gets an sse.evicted event telling
+		 * its page not to reconnect).
+		 */
+		private PerUserLimitPolicy perUserPolicy = PerUserLimitPolicy.REJECT;
+
 		public int getMaxConnections() {
 			return this.maxConnections;
 		}
 
 		public void setMaxConnections(int maxConnections) {
 			this.maxConnections = maxConnections;
+		}
+
+		public int getMaxConnectionsPerUser() {
+			return this.maxConnectionsPerUser;
+		}
+
+		public void setMaxConnectionsPerUser(int maxConnectionsPerUser) {
+			this.maxConnectionsPerUser = maxConnectionsPerUser;
+		}
+
+		public PerUserLimitPolicy getPerUserPolicy() {
+			return this.perUserPolicy;
+		}
+
+		public void setPerUserPolicy(PerUserLimitPolicy perUserPolicy) {
+			this.perUserPolicy = perUserPolicy;
+		}
+
+	}
+
+	/**
+	 * Who may subscribe to what and who may publish.
+	 */
+	public static class Security {
+
+		/**
+		 * Whether clients that are not authenticated may open streams (with public topics
+		 * and their own client and session topics only). Unset: no with Spring Security
+		 * (they get 401), yes without it.
+		 */
+		private @Nullable Boolean anonymous;
+
+		/**
+		 * Principal attribute or JWT claim that holds the user id (for example sub or
+		 * preferred_username). Unset: the authentication's name.
+		 */
+		private @Nullable String userIdAttribute;
+
+		/**
+		 * Whether an authenticated user's streams receive their user:<id> topic without
+		 * asking for it.
+		 */
+		private boolean subscribeUserTopic = true;
+
+		/**
+		 * Topics anyone allowed to open a stream may subscribe to; '*' matches any
+		 * characters (news.*, public:*). Unset: every topic without Spring Security, none
+		 * with it. Reserved topics (user:, session:, client:) are only ever their owner's.
+		 */
+		private @Nullable List<String> allowedTopics;
+
+		/**
+		 * Authority required to publish over HTTP when Spring Security is active.
+		 */
+		private String publishAuthority = "SSE_PUBLISH";
+
+		/**
+		 * Whether the publish endpoint is exempt from CSRF tokens. It only accepts
+		 * application/json, which a cross-site form cannot send without a CORS preflight,
+		 * and it requires the publish authority.
+		 */
+		private boolean csrfExemptPublish = true;
+
+		/**
+		 * Whether a stream request may carry its bearer token in the access_token query
+		 * parameter (an EventSource cannot send headers), when the application is an
+		 * OAuth2 resource server.
+		 */
+		private boolean bearerTokenQueryParameter = true;
+
+		public @Nullable Boolean getAnonymous() {
+			return this.anonymous;
+		}
+
+		public void setAnonymous(@Nullable Boolean anonymous) {
+			this.anonymous = anonymous;
+		}
+
+		public @Nullable String getUserIdAttribute() {
+			return this.userIdAttribute;
+		}
+
+		public void setUserIdAttribute(@Nullable String userIdAttribute) {
+			this.userIdAttribute = userIdAttribute;
+		}
+
+		public boolean isSubscribeUserTopic() {
+			return this.subscribeUserTopic;
+		}
+
+		public void setSubscribeUserTopic(boolean subscribeUserTopic) {
+			this.subscribeUserTopic = subscribeUserTopic;
+		}
+
+		public @Nullable List<String> getAllowedTopics() {
+			return this.allowedTopics;
+		}
+
+		public void setAllowedTopics(@Nullable List<String> allowedTopics) {
+			this.allowedTopics = allowedTopics;
+		}
+
+		public String getPublishAuthority() {
+			return this.publishAuthority;
+		}
+
+		public void setPublishAuthority(String publishAuthority) {
+			this.publishAuthority = publishAuthority;
+		}
+
+		public boolean isCsrfExemptPublish() {
+			return this.csrfExemptPublish;
+		}
+
+		public void setCsrfExemptPublish(boolean csrfExemptPublish) {
+			this.csrfExemptPublish = csrfExemptPublish;
+		}
+
+		public boolean isBearerTokenQueryParameter() {
+			return this.bearerTokenQueryParameter;
+		}
+
+		public void setBearerTokenQueryParameter(boolean bearerTokenQueryParameter) {
+			this.bearerTokenQueryParameter = bearerTokenQueryParameter;
 		}
 
 	}

@@ -1,9 +1,12 @@
 package io.github.ssestarter.autoconfigure;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.Errors;
+
+import io.github.ssestarter.SseTopics;
 /**
  * The start-up checks of {@link SseProperties}. Each rejected value names its property,
  * what it was, and what is allowed.
@@ -60,6 +63,11 @@ final class SsePropertiesValidation {
 		atLeast("replay.maxAge", "sse.replay.max-age", p.getReplay().getMaxAge(), Duration.ofSeconds(1));
 		range("limits.maxConnections", "sse.limits.max-connections", p.getLimits().getMaxConnections(), 1,
 				10_000_000);
+		range("limits.maxConnectionsPerUser", "sse.limits.max-connections-per-user",
+				p.getLimits().getMaxConnectionsPerUser(), 1, 10_000);
+		notNull("limits.perUserPolicy", "sse.limits.per-user-policy", p.getLimits().getPerUserPolicy());
+		validateSecurity(p.getSecurity());
+		validateCors(p.getWeb().getCors());
 		Duration shutdown = p.getShutdown().getTimeout();
 		if (shutdown == null || shutdown.isNegative()) {
 			reject("shutdown.timeout", "sse.shutdown.timeout must be zero or positive (was " + shutdown + ")");
@@ -74,6 +82,47 @@ final class SsePropertiesValidation {
 					+ "trailing /, spaces, wildcards or variables (was '" + path + "')");
 		}
 		range("web.maxTopics", "sse.web.max-topics", web.getMaxTopics(), 1, 1000);
+	}
+
+	private void validateSecurity(SseProperties.Security security) {
+		String authority = security.getPublishAuthority();
+		if (authority == null || authority.isBlank()) {
+			reject("security.publishAuthority", "sse.security.publish-authority must not be empty");
+		}
+		String attribute = security.getUserIdAttribute();
+		if (attribute != null && attribute.isBlank()) {
+			reject("security.userIdAttribute",
+					"sse.security.user-id-attribute must name an attribute or claim, or be left unset");
+		}
+		List<String> patterns = security.getAllowedTopics();
+		if (patterns != null) {
+			for (String pattern : patterns) {
+				// '*' stands for any characters; the rest must be valid topic characters.
+				String error = (pattern == null || pattern.isEmpty()) ? "A pattern must not be empty."
+						: SseTopics.syntaxError(pattern.replace('*', 'x'));
+				if (error != null) {
+					reject("security.allowedTopics", "sse.security.allowed-topics has an invalid pattern '" + pattern
+							+ "': " + error + " ('*' matches any characters)");
+				}
+			}
+		}
+	}
+
+	private void validateCors(SseProperties.Cors cors) {
+		for (String origin : cors.getAllowedOrigins()) {
+			if (cors.isAllowCredentials() && "*".equals(origin)) {
+				reject("web.cors.allowedOrigins", "sse.web.cors.allowed-origins must list origins, not '*', when "
+						+ "sse.web.cors.allow-credentials is true (browsers refuse credentials for any origin)");
+			}
+			else if (!"*".equals(origin) && !origin.matches("https?://[^/\\s]+")) {
+				reject("web.cors.allowedOrigins", "sse.web.cors.allowed-origins entries must be origins such as "
+						+ "https://app.example.com (scheme and host, no path), or '*'; '" + origin + "' is not");
+			}
+		}
+		Duration maxAge = cors.getMaxAge();
+		if (maxAge == null || maxAge.isNegative()) {
+			reject("web.cors.maxAge", "sse.web.cors.max-age must be zero or positive (was " + maxAge + ")");
+		}
 	}
 
 	private void validateWriter(SseProperties.Writer writer) {

@@ -401,7 +401,9 @@ public final class SseConnection {
 				DROPPED.addAndGet(this, batch.live);
 				this.counters.recordDropped(DropReason.DISCONNECTED, batch.live);
 			}
-			transportClosed(CloseReason.CLIENT);
+			// Still complete the transport: a container does not always end the request by
+			// itself after a failed write, and a request left open holds up graceful shutdown.
+			close(CloseReason.CLIENT);
 			return;
 		}
 		finally {

@@ -5,6 +5,8 @@ import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
+import org.jspecify.annotations.Nullable;
+
 import io.github.ssestarter.encode.SseFrame;
 import io.github.ssestarter.store.StoredEvent;
 
@@ -75,19 +77,53 @@ final class SseDispatcher implements Consumer<StoredEvent> {
 	}
 
 	/**
-	 * Add a stream to the registry between two deliveries.
+	 * Add a stream to the registry between two deliveries. Registrations are serialized by
+	 * the same lock, so a per-user count checked here cannot be raced past.
 	 * @param connection the stream
-	 * @return the id of the last event delivered before it was added
+	 * @param maxPerUser the most streams its user may have
+	 * @param policy what to do when the user has that many already
+	 * @return the position and the stream to evict, if any
+	 * @throws SseUserLimitException if the user has too many streams and the policy rejects
 	 */
-	String register(SseConnection connection) {
+	Registration register(SseConnection connection, int maxPerUser, PerUserLimitPolicy policy) {
 		this.lock.lock();
 		try {
+			SseConnection evict = null;
+			String userId = connection.userId();
+			if (userId != null) {
+				Collection<SseConnection> existing = this.registry.userConnections(userId);
+				if (existing.size() >= maxPerUser) {
+					if (policy == PerUserLimitPolicy.REJECT) {
+						throw new SseUserLimitException(maxPerUser);
+					}
+					evict = oldest(existing);
+				}
+			}
 			this.registry.add(connection);
-			return this.lastDeliveredId;
+			return new Registration(this.lastDeliveredId, evict);
 		}
 		finally {
 			this.lock.unlock();
 		}
+	}
+
+	private static SseConnection oldest(Collection<SseConnection> connections) {
+		SseConnection oldest = null;
+		for (SseConnection connection : connections) {
+			if (oldest == null || connection.openedAtMillis() < oldest.openedAtMillis()) {
+				oldest = connection;
+			}
+		}
+		return oldest;
+	}
+
+	/**
+	 * A stream's place in the flow of events.
+	 *
+	 * @param position the id of the last event delivered before the stream was added
+	 * @param evict the user's oldest stream, to end because the user reached the limit
+	 */
+	record Registration(String position, @Nullable SseConnection evict) {
 	}
 
 }

@@ -51,6 +51,12 @@ public class SseEngine implements SseService, SseConnection.Owner {
 	/** Name of the event telling a client that the server is full and it should come back later. */
 	public static final String OVERLOADED_EVENT = "sse.overloaded";
 
+	/** Name of the event telling a page that its stream was replaced by a newer one and must not reconnect. */
+	public static final String EVICTED_EVENT = "sse.evicted";
+
+	/** The reconnection delay sent with {@link #EVICTED_EVENT}, for pages that ignore the event. */
+	static final Duration EVICTED_RETRY = Duration.ofHours(1);
+
 	/** A write blocked this long counts as blocked: the platform writer pool adds a thread. */
 	static final Duration BLOCKED_WRITE = Duration.ofMillis(200);
 
@@ -185,9 +191,23 @@ public class SseEngine implements SseService, SseConnection.Owner {
 		SseConnection connection = new SseConnection(clientId, subscription.userId(), subscription.sessionId(),
 				topicsOf(clientId, subscription), deadline(), transport, this.settings.connection(), this.writer,
 				this.counters, this);
+		SseDispatcher.Registration registration;
+		try {
+			registration = this.dispatcher.register(connection, this.settings.maxConnectionsPerUser(),
+					this.settings.perUserLimitPolicy());
+		}
+		catch (SseUserLimitException ex) {
+			this.admitted.decrementAndGet();
+			this.counters.recordOpened();
+			this.counters.recordClosed(CloseReason.LIMIT);
+			throw ex;
+		}
 		this.live.add(connection);
-		String position = this.dispatcher.register(connection);
 		this.counters.recordOpened();
+		String position = registration.position();
+		if (registration.evict() != null) {
+			evict(registration.evict());
+		}
 		ArrayDeque<SseFrame> preamble = new ArrayDeque<>();
 		try {
 			preamble.add(OPENING_COMMENT);
@@ -237,10 +257,23 @@ public class SseEngine implements SseService, SseConnection.Owner {
 		transport.complete();
 	}
 
-	private static Set<String> topicsOf(String clientId, SseSubscription subscription) {
+	/**
+	 * End a user's oldest stream to make room for a new one, telling its page not to
+	 * reconnect (a page that did would evict the newer tab in turn, forever).
+	 */
+	private void evict(SseConnection oldest) {
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put("reason", "too-many-streams");
+		data.put("maxConnectionsPerUser", this.settings.maxConnectionsPerUser());
+		data.put("reconnect", false);
+		SseEvent notice = SseEvent.builder().name(EVICTED_EVENT).retry(EVICTED_RETRY).data(data).build();
+		oldest.end(CloseReason.LIMIT, this.encoder.encode(notice).toControlFrame(null));
+	}
+
+	private Set<String> topicsOf(String clientId, SseSubscription subscription) {
 		Set<String> topics = new LinkedHashSet<>(subscription.topics());
 		topics.add(SseTopics.client(clientId));
-		if (subscription.userId() != null) {
+		if (subscription.userId() != null && this.settings.subscribeUserTopic()) {
 			topics.add(SseTopics.user(subscription.userId()));
 		}
 		if (subscription.sessionId() != null) {

@@ -16,10 +16,14 @@ import java.time.Duration;
  * @param connectedEvent whether a stream starts with an {@code sse.connected} event
  * @param replayEnabled whether reconnecting clients are replayed from the history
  * @param maxConnections the most streams open at once on this node
+ * @param maxConnectionsPerUser the most streams one user may have open on this node
+ * @param perUserLimitPolicy what happens when a user opens one stream too many
+ * @param subscribeUserTopic whether an authenticated user's streams receive their {@code user:<id>} topic
  * @since 0.1.0
  */
 public record SseEngineSettings(SseConnectionSettings connection, long maxEventSize, Duration writeTimeout,
 		Duration heartbeatInterval, HeartbeatMode heartbeatMode, Duration maxLifetime, double lifetimeJitter,
-		Duration retry, boolean connectedEvent, boolean replayEnabled, int maxConnections) {
+		Duration retry, boolean connectedEvent, boolean replayEnabled, int maxConnections, int maxConnectionsPerUser,
+		PerUserLimitPolicy perUserLimitPolicy, boolean subscribeUserTopic) {
 
 }

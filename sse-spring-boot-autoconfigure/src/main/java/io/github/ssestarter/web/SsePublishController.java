@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import jakarta.servlet.http.HttpServletRequest;
 import tools.jackson.core.JacksonException;
@@ -24,6 +23,7 @@ import io.github.ssestarter.SseEvent;
 import io.github.ssestarter.SseService;
 import io.github.ssestarter.SseTopics;
 import io.github.ssestarter.backplane.SseBackplaneException;
+import io.github.ssestarter.security.SsePublishGuard;
 
 /**
  * {@code POST /api/v1/sse/events}: publish an event over HTTP.
@@ -32,7 +32,8 @@ import io.github.ssestarter.backplane.SseBackplaneException;
  * or {@code "broadcast":true} instead of {@code topics}. A JSON string in {@code data} is
  * sent as its text; any other JSON value is sent as JSON. Answers {@code 202} with
  * {@code {"id":"<event id>"}}. Every mistake is a 400 problem detail naming the field.
- * Off unless enabled ({@code sse.web.publish.enabled}).
+ * The {@link SsePublishGuard} decides who may publish (401/403). On by default only when
+ * Spring Security is active ({@code sse.web.publish.enabled}).
  *
  * @since 0.1.0
  */
@@ -49,16 +50,20 @@ public class SsePublishController {
 
 	private final long maxBodyBytes;
 
+	private final SsePublishGuard guard;
+
 	/**
 	 * Create the controller.
 	 * @param sse publishes the events
 	 * @param jsonMapper parses request bodies
 	 * @param maxEventSize the largest encoded event accepted
+	 * @param guard decides who may publish
 	 */
-	public SsePublishController(SseService sse, JsonMapper jsonMapper, long maxEventSize) {
+	public SsePublishController(SseService sse, JsonMapper jsonMapper, long maxEventSize, SsePublishGuard guard) {
 		this.sse = sse;
 		this.jsonMapper = jsonMapper;
 		this.maxBodyBytes = maxEventSize + JSON_OVERHEAD;
+		this.guard = guard;
 	}
 
 	/**
@@ -69,6 +74,7 @@ public class SsePublishController {
 	 */
 	@PostMapping("${sse.web.path:/api/v1/sse}/events")
 	public ResponseEntity<Map<String, String>> publish(HttpServletRequest request) throws IOException {
+		checkPermission(request);
 		checkContentType(request);
 		JsonNode body = parse(readBody(request));
 		SseEvent event = event(body);
@@ -92,10 +98,26 @@ public class SsePublishController {
 		}
 	}
 
+	private void checkPermission(HttpServletRequest request) {
+		switch (this.guard.check(request)) {
+			case UNAUTHENTICATED -> throw new SseRequestException(HttpStatus.UNAUTHORIZED, "unauthenticated",
+					"Publishing requires an authenticated user with the publish permission.");
+			case FORBIDDEN -> throw new SseRequestException(HttpStatus.FORBIDDEN, "publish-forbidden",
+					"You are not allowed to publish events: it requires the publish permission "
+							+ "(sse.security.publish-authority).");
+			case ALLOWED -> {
+			}
+		}
+	}
+
+	/**
+	 * JSON only: besides saying what the body is, it keeps cross-site forms out, since a
+	 * browser sends {@code application/json} to another origin only after a CORS preflight.
+	 */
 	private static void checkContentType(HttpServletRequest request) {
 		String contentType = request.getContentType();
 		if (contentType == null) {
-			return;
+			throw unsupportedMediaType();
 		}
 		MediaType type;
 		try {
@@ -105,9 +127,13 @@ public class SsePublishController {
 			type = MediaType.APPLICATION_OCTET_STREAM;
 		}
 		if (!type.isCompatibleWith(MediaType.APPLICATION_JSON) && !type.getSubtype().endsWith("+json")) {
-			throw new SseRequestException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
-					"Send the event as JSON with Content-Type: application/json.");
+			throw unsupportedMediaType();
 		}
+	}
+
+	private static SseRequestException unsupportedMediaType() {
+		return new SseRequestException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
+				"Send the event as JSON with Content-Type: application/json.");
 	}
 
 	private byte[] readBody(HttpServletRequest request) throws IOException {

@@ -1,28 +1,22 @@
 package io.github.ssestarter.web;
 
-import java.security.Principal;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpSession;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
 
 import io.github.ssestarter.SseTopics;
 import io.github.ssestarter.encode.EncodedEvent;
-import io.github.ssestarter.engine.SseSubscription;
 
 /**
- * Reads and checks what a client asks for when it opens a stream: topics from
- * {@code ?topics=a,b} and repeated {@code ?topic=a}, and the id to resume after from the
- * {@code Last-Event-ID} header (sent by a browser on its automatic reconnects, so it wins)
- * or the {@code lastEventId} query parameter (for a page that opens a fresh EventSource).
- * <p>
- * Reserved topics are the server's to assign: a client may name its own {@code user:} or
- * {@code session:} topic (it has it anyway) but never someone else's, nor any
- * {@code client:} topic.
+ * Reads and checks the syntax of what a client asks for when it opens a stream: topics
+ * from {@code ?topics=a,b} and repeated {@code ?topic=a}, and the id to resume after from
+ * the {@code Last-Event-ID} header (sent by a browser on its automatic reconnects, so it
+ * wins) or the {@code lastEventId} query parameter (for a page that opens a fresh
+ * EventSource). Who may have which topic is decided afterwards.
  *
  * @since 0.1.0
  */
@@ -39,11 +33,27 @@ final class SseStreamRequest {
 	private SseStreamRequest() {
 	}
 
-	static SseSubscription parse(HttpServletRequest request, int maxTopics) {
-		Principal principal = request.getUserPrincipal();
-		String userId = (principal != null) ? principal.getName() : null;
-		HttpSession session = request.getSession(false);
-		String sessionId = (session != null) ? session.getId() : null;
+	/**
+	 * What the request asks for, syntax checked.
+	 *
+	 * @param topics the requested topics, in order, without duplicates
+	 * @param lastEventId the id to resume after, or {@code null}
+	 */
+	record Parsed(Set<String> topics, @Nullable String lastEventId) {
+	}
+
+	static Parsed parse(HttpServletRequest request, int maxTopics) {
+		try {
+			return parseParameters(request, maxTopics);
+		}
+		catch (IllegalStateException ex) {
+			// The container could not decode the query string (Tomcat: InvalidParameterException).
+			throw new SseRequestException(HttpStatus.BAD_REQUEST, "malformed-query",
+					"The query string could not be decoded: percent-encode it as UTF-8.");
+		}
+	}
+
+	private static Parsed parseParameters(HttpServletRequest request, int maxTopics) {
 		Set<String> topics = new LinkedHashSet<>();
 		String[] lists = request.getParameterValues(TOPICS_PARAMETER);
 		if (lists != null) {
@@ -59,10 +69,7 @@ final class SseStreamRequest {
 				addTopic(topics, topic, maxTopics);
 			}
 		}
-		for (String topic : topics) {
-			checkReserved(topic, userId, sessionId);
-		}
-		return new SseSubscription(userId, sessionId, topics, lastEventId(request));
+		return new Parsed(topics, lastEventId(request));
 	}
 
 	private static void addTopic(Set<String> topics, String topic, int maxTopics) {
@@ -77,20 +84,6 @@ final class SseStreamRequest {
 					+ maxTopics + " topics (sse.web.max-topics); topic '" + topic + "' is one too many.")
 				.with("topic", topic)
 				.with("maxTopics", maxTopics);
-		}
-	}
-
-	private static void checkReserved(String topic, @Nullable String userId, @Nullable String sessionId) {
-		if (!SseTopics.isReserved(topic)) {
-			return;
-		}
-		boolean own = (userId != null && topic.equals(SseTopics.USER_PREFIX + userId))
-				|| (sessionId != null && topic.equals(SseTopics.SESSION_PREFIX + sessionId));
-		if (!own) {
-			throw new SseRequestException(HttpStatus.FORBIDDEN, "forbidden-topic", "Topic '" + topic
-					+ "' is reserved: user:, session: and client: topics are assigned by the server to their owner "
-					+ "and cannot be requested. Your own user and session topics are added automatically.")
-				.with("topic", topic);
 		}
 	}
 

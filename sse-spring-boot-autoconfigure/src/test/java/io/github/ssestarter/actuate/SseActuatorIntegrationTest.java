@@ -23,7 +23,7 @@ import io.github.ssestarter.engine.SseEngine;
 import io.github.ssestarter.engine.SseSubscription;
 import io.github.ssestarter.support.RecordingTransport;
 import io.github.ssestarter.support.TestSseClient;
-import io.github.ssestarter.testapp.SseTestApplication;
+import io.github.ssestarter.testapp.plain.SseTestApplication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -180,7 +180,7 @@ class SseEngineTest {
 	}
 
 	@Test
-	void aFailedWriteClosesTheStreamAsClientGoneWithoutCompletingIt() {
+	void aFailedWriteClosesTheStreamAsClientGoneAndCompletesIt() {
 		SseEngine engine = engine();
 		RecordingTransport transport = new RecordingTransport();
 		SseConnection connection = engine.open(TestEngines.topics("t"), transport);
@@ -189,7 +189,7 @@ class SseEngineTest {
 		engine.publish("t", SseEvent.ofData("lost"));
 		await().until(() -> engine.liveConnections() == 0);
 		assertThat(connection.closeReason()).isEqualTo(CloseReason.CLIENT);
-		assertThat(transport.isCompleted()).isFalse(); // the container cleans up after a failed write
+		assertThat(transport.isCompleted()).isTrue(); // ends the request, which the container may not do
 		assertThat(engine.counters().dropped(DropReason.DISCONNECTED)).isEqualTo(1);
 		assertThat(engine.publish("t", SseEvent.ofData("after"))).isNotNull(); // publishing does not care
 	}
@@ -267,6 +267,51 @@ class SseEngineTest {
 			.isEqualTo(engine.registry().connectionCount());
 		first.close(CloseReason.EVICTED);
 		assertThat(engine.open(TestEngines.topics("t"), new RecordingTransport())).isNotNull();
+	}
+
+	@Test
+	void aUserBeyondTheLimitIsRejectedWithoutDisturbingTheirStreams() {
+		this.engines.maxConnectionsPerUser = 2;
+		SseEngine engine = engine();
+		engine.open(new SseSubscription("ann", null, Set.of(), null), new RecordingTransport());
+		engine.open(new SseSubscription("ann", null, Set.of(), null), new RecordingTransport());
+		org.assertj.core.api.Assertions
+			.assertThatExceptionOfType(SseUserLimitException.class)
+			.isThrownBy(() -> engine.open(new SseSubscription("ann", null, Set.of(), null), new RecordingTransport()))
+			.satisfies((ex) -> assertThat(ex.maxConnectionsPerUser()).isEqualTo(2));
+		assertThat(engine.registry().userConnections("ann")).hasSize(2);
+		assertThat(engine.counters().closed(CloseReason.LIMIT)).isEqualTo(1);
+		assertThat(engine.open(new SseSubscription("ben", null, Set.of(), null), new RecordingTransport())).isNotNull();
+	}
+
+	@Test
+	void evictOldestEndsTheOldestStreamTellingItsPageNotToReconnect() {
+		this.engines.maxConnectionsPerUser = 2;
+		this.engines.perUserPolicy = PerUserLimitPolicy.EVICT_OLDEST;
+		SseEngine engine = engine();
+		RecordingTransport oldest = new RecordingTransport();
+		SseConnection first = engine.open(new SseSubscription("ann", null, Set.of(), null), oldest);
+		await().until(() -> oldest.blocks().size() == 3);
+		engine.open(new SseSubscription("ann", null, Set.of(), null), new RecordingTransport());
+		SseConnection third = engine.open(new SseSubscription("ann", null, Set.of(), null), new RecordingTransport());
+		assertThat(third).isNotNull();
+		await().until(oldest::isCompleted);
+		SseWire.Block evicted = oldest.blocks().get(oldest.blocks().size() - 1);
+		assertThat(evicted.event()).isEqualTo("sse.evicted");
+		assertThat(evicted.retry()).isEqualTo("3600000");
+		assertThat(evicted.data()).isEqualTo(
+				"{\"reason\":\"too-many-streams\",\"maxConnectionsPerUser\":2,\"reconnect\":false}");
+		assertThat(first.closeReason()).isEqualTo(CloseReason.LIMIT);
+		assertThat(engine.registry().userConnections("ann")).hasSize(2).doesNotContain(first);
+	}
+
+	@Test
+	void theUserTopicCanBeLeftOut() {
+		SseEngine engine = new TestEngines().build(false);
+		this.engine = engine;
+		SseConnection stream = engine.open(new SseSubscription("ann", null, Set.of(), null), new RecordingTransport());
+		assertThat(stream.topics()).containsExactly("client:" + stream.clientId());
+		assertThat(engine.isUserOnline("ann")).isTrue();
 	}
 
 	@Test

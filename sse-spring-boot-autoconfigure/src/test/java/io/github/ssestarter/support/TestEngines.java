@@ -10,6 +10,7 @@ import io.github.ssestarter.backplane.LocalSseBackplane;
 import io.github.ssestarter.encode.DefaultSseEventEncoder;
 import io.github.ssestarter.engine.HeartbeatMode;
 import io.github.ssestarter.engine.OverflowPolicy;
+import io.github.ssestarter.engine.PerUserLimitPolicy;
 import io.github.ssestarter.engine.SseConnectionSettings;
 import io.github.ssestarter.engine.SseEngine;
 import io.github.ssestarter.engine.SseEngineSettings;
@@ -48,11 +49,20 @@ public final class TestEngines {
 
 	public int maxConnections = 10_000;
 
+	public int maxConnectionsPerUser = 5;
+
+	public PerUserLimitPolicy perUserPolicy = PerUserLimitPolicy.REJECT;
+
 	public SseEngine build() {
+		return build(true);
+	}
+
+	public SseEngine build(boolean subscribeUserTopic) {
 		SseEngineSettings settings = new SseEngineSettings(
 				new SseConnectionSettings(this.maxQueuedEvents, this.maxQueuedBytes, this.policy, this.maxBatchBytes),
 				1 << 20, this.writeTimeout, this.heartbeat, this.heartbeatMode, this.maxLifetime, this.jitter,
-				Duration.ofSeconds(3), this.connectedEvent, true, this.maxConnections);
+				Duration.ofSeconds(3), this.connectedEvent, true, this.maxConnections, this.maxConnectionsPerUser,
+				this.perUserPolicy, subscribeUserTopic);
 		InMemorySseEventStore store = new InMemorySseEventStore(this.history, Duration.ofMinutes(5), Clock.systemUTC());
 		return new SseEngine(settings, new DefaultSseEventEncoder(JsonMapper.builder().build()), store,
 				new LocalSseBackplane(store), SseWriterExecutor.platformThreads(this.writerThreads, this.maxWriterThreads));

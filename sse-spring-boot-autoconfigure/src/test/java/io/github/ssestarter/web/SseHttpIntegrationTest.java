@@ -29,7 +29,7 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import io.github.ssestarter.SseEvent;
-import io.github.ssestarter.testapp.SseTestApplication;
+import io.github.ssestarter.testapp.plain.SseTestApplication;
 import io.github.ssestarter.SseService;
 import io.github.ssestarter.engine.CloseReason;
 import io.github.ssestarter.engine.DropReason;

@@ -27,7 +27,7 @@ import io.github.ssestarter.engine.SseEngine;
 import io.github.ssestarter.support.RawSseStream;
 import io.github.ssestarter.support.TestSseClient;
 import io.github.ssestarter.support.TestSseClient.Event;
-import io.github.ssestarter.testapp.SseTestApplication;
+import io.github.ssestarter.testapp.plain.SseTestApplication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,26 @@
+package io.github.ssestarter.security;
+
+import java.security.Principal;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Who is opening a stream, as seen by {@link SseTopicAuthorizer}s.
+ *
+ * @param userId the user id from {@link SsePrincipalResolver}, or {@code null} when anonymous
+ * @param sessionId the HTTP session id, or {@code null}
+ * @param principal the authenticated principal (with Spring Security, the
+ * {@code Authentication}), or {@code null}
+ * @since 0.1.0
+ */
+public record SseSubscriber(@Nullable String userId, @Nullable String sessionId, @Nullable Principal principal) {
+
+	/**
+	 * Whether the subscriber is authenticated.
+	 * @return {@code true} when there is a user id
+	 */
+	public boolean isAuthenticated() {
+		return this.userId != null;
+	}
+
+}
