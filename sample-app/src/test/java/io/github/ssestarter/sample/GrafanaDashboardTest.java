@@ -50,19 +50,21 @@ class GrafanaDashboardTest {
 				"sse_delivery_latency_seconds_bucket");
 		HttpClient http = HttpClient.newHttpClient();
 		// Some traffic first: a stream that receives an event.
-		HttpResponse<InputStream> stream = http.sendAsync(HttpRequest.newBuilder(uri("/api/v1/sse?topics=dash"))
+		HttpResponse<InputStream> stream = http.sendAsync(HttpRequest.newBuilder(uri("/api/v1/sse?topics=notifications"))
 			.header("Accept", "text/event-stream")
+			.header("Authorization", SampleHttp.basic("admin").get("Authorization"))
 			.build(), HttpResponse.BodyHandlers.ofInputStream()).get();
 		try (BufferedReader body = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
-			this.sse.publish("dash", SseEvent.ofData("x"));
+			this.sse.publish("notifications", SseEvent.ofData("x"));
 			String line;
 			do {
 				line = body.readLine();
 			}
 			while (line != null && !line.equals("data: x"));
 			assertThat(line).as("the event arrived before the stream ended").isNotNull();
-			String scrape = http.send(HttpRequest.newBuilder(uri("/actuator/prometheus")).build(),
-					HttpResponse.BodyHandlers.ofString()).body();
+			String scrape = http.send(HttpRequest.newBuilder(uri("/actuator/prometheus"))
+				.header("Authorization", SampleHttp.basic("admin").get("Authorization"))
+				.build(), HttpResponse.BodyHandlers.ofString()).body();
 			Set<String> exported = new TreeSet<>();
 			scrape.lines()
 				.filter((sample) -> !sample.startsWith("#"))

@@ -1,14 +1,12 @@
 package io.github.ssestarter.sample;
 
-import java.io.BufferedReader;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.net.URI;
+import java.net.CookieManager;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -19,73 +17,51 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sample as a newcomer uses it: the page is served, the clock ticks into the stream,
- * and what the page publishes reaches subscribers.
+ * The sample as a newcomer uses it: log in through the form, get the page, watch the clock
+ * tick into the stream, and publish as admin.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "sample.clock.interval=200ms", "sse.heartbeat.interval=1s" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "sample.clock.interval=200ms", "sse.heartbeat.interval=1s" })
 class SampleApplicationTest {
-
-	private static final HttpClient HTTP = HttpClient.newHttpClient();
 
 	@LocalServerPort
 	int port;
 
-	private URI uri(String pathAndQuery) {
-		return URI.create("http://localhost:" + this.port + pathAndQuery);
-	}
-
 	@Test
-	void servesTheDemoPage() throws Exception {
-		HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(uri("/")).build(),
+	void formLoginLandsOnTheDemoPageWhoseStreamWorksWithTheSessionCookie() throws Exception {
+		HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+		SampleHttp http = new SampleHttp(browser, this.port);
+		String loginPage = browser.send(HttpRequest.newBuilder(http.uri("/login")).build(),
+				HttpResponse.BodyHandlers.ofString()).body();
+		Matcher csrf = Pattern.compile("name=\"_csrf\" type=\"hidden\" value=\"([^\"]+)\"").matcher(loginPage);
+		assertThat(csrf.find()).as(loginPage).isTrue();
+		HttpResponse<String> login = browser.send(HttpRequest.newBuilder(http.uri("/login"))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString("username=alice&password=alice&_csrf=" + csrf.group(1)))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(login.statusCode()).isEqualTo(302);
+		assertThat(login.headers().firstValue("Location")).hasValueSatisfying((l) -> assertThat(l).endsWith("/"));
+		HttpResponse<String> page = browser.send(HttpRequest.newBuilder(http.uri("/")).build(),
 				HttpResponse.BodyHandlers.ofString());
 		assertThat(page.statusCode()).isEqualTo(200);
-		assertThat(page.body()).contains("new EventSource(url)").contains("/api/v1/sse/events");
-	}
-
-	@Test
-	void clockTicksArriveOnTheStream() throws Exception {
-		try (BufferedReader stream = open("/api/v1/sse?topics=clock")) {
-			assertThat(readUntil(stream, "event: clock.tick")).isTrue();
-			assertThat(stream.readLine()).startsWith("data: {\"time\":\"");
+		assertThat(page.body()).contains("new EventSource(url)");
+		try (SampleHttp.Stream stream = http.open("/api/v1/sse?topics=clock", Map.of())) {
+			assertThat(stream.status()).isEqualTo(200);
+			assertThat(stream.dataAfter("event: sse.connected")).contains("\"user:alice\"");
+			assertThat(stream.dataAfter("event: clock.tick")).startsWith("data: {\"time\":\"");
 		}
 	}
 
 	@Test
-	void whatThePagePublishesReachesSubscribers() throws Exception {
-		try (BufferedReader stream = open("/api/v1/sse?topics=notifications")) {
-			assertThat(readUntil(stream, "event: sse.connected")).isTrue();
-			HttpResponse<String> published = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/sse/events"))
-				.header("Content-Type", "application/json")
-				.POST(HttpRequest.BodyPublishers.ofString(
-						"{\"topics\":[\"notifications\"],\"event\":\"notification.created\",\"data\":{\"message\":\"Hi\"}}"))
-				.build(), HttpResponse.BodyHandlers.ofString());
+	void theAdminPublishesWhatSubscribersReceive() throws Exception {
+		SampleHttp http = new SampleHttp(this.port);
+		try (SampleHttp.Stream stream = http.open("/api/v1/sse?topics=notifications", SampleHttp.basic("bob"))) {
+			stream.dataAfter("event: sse.connected");
+			HttpResponse<String> published = http.publish(SampleHttp.basic("admin"),
+					"{\"topics\":[\"notifications\"],\"event\":\"notification.created\",\"data\":{\"message\":\"Hi\"}}");
 			assertThat(published.statusCode()).isEqualTo(202);
-			assertThat(readUntil(stream, "event: notification.created")).isTrue();
-			assertThat(stream.readLine()).isEqualTo("data: {\"message\":\"Hi\"}");
+			assertThat(stream.dataAfter("event: notification.created")).isEqualTo("data: {\"message\":\"Hi\"}");
 		}
-	}
-
-	private BufferedReader open(String pathAndQuery) throws Exception {
-		HttpResponse<InputStream> response = HTTP
-			.sendAsync(HttpRequest.newBuilder(uri(pathAndQuery)).header("Accept", "text/event-stream").build(),
-					HttpResponse.BodyHandlers.ofInputStream())
-			.get(5, TimeUnit.SECONDS);
-		assertThat(response.statusCode()).isEqualTo(200);
-		return new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
-	}
-
-	/** Reads lines until the expected one; false if the stream ends first or 200 lines pass. */
-	private static boolean readUntil(BufferedReader stream, String expected) throws Exception {
-		for (int i = 0; i < 200; i++) {
-			String line = stream.readLine();
-			if (line == null) {
-				return false;
-			}
-			if (line.equals(expected)) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 }

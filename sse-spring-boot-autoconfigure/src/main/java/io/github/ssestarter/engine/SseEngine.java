@@ -40,7 +40,7 @@ import io.github.ssestarter.store.SseEventStore;
  *
  * @since 0.1.0
  */
-public class SseEngine implements SseService, SseConnection.Owner {
+public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable {
 
 	/** Name of the event that opens each stream. */
 	public static final String CONNECTED_EVENT = "sse.connected";
@@ -65,6 +65,11 @@ public class SseEngine implements SseService, SseConnection.Owner {
 	private static final SseFrame OPENING_COMMENT = SseFrames.comment("connected");
 
 	private static final SseFrame HEARTBEAT_COMMENT = SseFrames.comment("heartbeat");
+
+	private static final SseFrame PROBE_COMMENT = SseFrames.comment("probe");
+
+	/** How long to wait for a probe write to a closed stream to fail. */
+	static final Duration PROBE_WAIT = Duration.ofMillis(50);
 
 	private final SseEngineSettings settings;
 
@@ -193,8 +198,7 @@ public class SseEngine implements SseService, SseConnection.Owner {
 				this.counters, this);
 		SseDispatcher.Registration registration;
 		try {
-			registration = this.dispatcher.register(connection, this.settings.maxConnectionsPerUser(),
-					this.settings.perUserLimitPolicy());
+			registration = register(connection);
 		}
 		catch (SseUserLimitException ex) {
 			this.admitted.decrementAndGet();
@@ -255,6 +259,47 @@ public class SseEngine implements SseService, SseConnection.Owner {
 			logger.debug("Could not tell a client to retry later", ex);
 		}
 		transport.complete();
+	}
+
+	private SseDispatcher.Registration register(SseConnection connection) {
+		int maxPerUser = this.settings.maxConnectionsPerUser();
+		try {
+			return this.dispatcher.register(connection, maxPerUser, this.settings.perUserLimitPolicy());
+		}
+		catch (SseUserLimitException ex) {
+			if (!freedByProbing(connection.userId(), maxPerUser)) {
+				throw ex;
+			}
+			return this.dispatcher.register(connection, maxPerUser, this.settings.perUserLimitPolicy());
+		}
+	}
+
+	/**
+	 * A user at the limit may only have reloaded a page: the closed tab's stream still
+	 * counts until a write to it fails. Probe the user's streams with two comments (the
+	 * first write to a closed socket usually succeeds, the second fails) and see whether
+	 * that freed a place. Costs the request up to {@code 2 * PROBE_WAIT}, only at the limit.
+	 */
+	private boolean freedByProbing(@Nullable String userId, int maxPerUser) {
+		if (userId == null) {
+			return false;
+		}
+		for (int round = 0; round < 2; round++) {
+			for (SseConnection existing : List.copyOf(this.registry.userConnections(userId))) {
+				existing.offer(PROBE_COMMENT);
+			}
+			try {
+				Thread.sleep(PROBE_WAIT.toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return false;
+			}
+			if (this.registry.userConnections(userId).size() < maxPerUser) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**
@@ -490,9 +535,18 @@ public class SseEngine implements SseService, SseConnection.Owner {
 	}
 
 	/**
+	 * Accept streams again after {@link #shutdown(Duration)} (a stopped application
+	 * context that is started again).
+	 */
+	public void resume() {
+		this.accepting = true;
+	}
+
+	/**
 	 * Stop accepting streams, end every open stream gracefully (queued events, then a
 	 * jittered retry hint so clients reconnect elsewhere or later, then completion), and
-	 * close whatever has not finished within the timeout.
+	 * close whatever has not finished within the timeout. Publishing still works; the
+	 * engine can {@link #resume()}.
 	 * @param timeout how long to wait for streams to flush
 	 */
 	public void shutdown(Duration timeout) {
@@ -516,6 +570,15 @@ public class SseEngine implements SseService, SseConnection.Owner {
 				connection.close(CloseReason.SHUTDOWN);
 			}
 		}
+	}
+
+	/**
+	 * Release the engine's resources: stop receiving from the backplane and stop the writer
+	 * threads. Called when the application context closes, after {@link #shutdown(Duration)}.
+	 */
+	@Override
+	public void close() {
+		this.accepting = false;
 		this.backplane.stop();
 		this.writer.shutdown(Duration.ofSeconds(1));
 	}

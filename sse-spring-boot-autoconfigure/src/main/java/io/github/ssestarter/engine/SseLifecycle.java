@@ -13,7 +13,8 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Runs the engine's maintenance pass on one shared scheduler thread (not a task per
- * connection) and shuts the engine down gracefully.
+ * connection) and ends every stream gracefully when the application context stops (it
+ * may start again: a test framework pauses cached contexts that way).
  * <p>
  * Its phase is above that of the web server's graceful shutdown, so streams are ended
  * (with a retry hint) before the server waits for in-flight requests: a stream would
@@ -52,6 +53,7 @@ public final class SseLifecycle implements SmartLifecycle {
 		if (this.scheduler != null) {
 			return;
 		}
+		this.engine.resume();
 		ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "sse-maintenance");
 			thread.setDaemon(true);

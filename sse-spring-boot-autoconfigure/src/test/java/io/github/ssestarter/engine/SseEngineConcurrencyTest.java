@@ -49,6 +49,7 @@ class SseEngineConcurrencyTest {
 		this.threads.awaitTermination(5, TimeUnit.SECONDS);
 		if (this.engine != null) {
 			this.engine.shutdown(Duration.ofSeconds(1));
+			this.engine.close();
 		}
 	}
 

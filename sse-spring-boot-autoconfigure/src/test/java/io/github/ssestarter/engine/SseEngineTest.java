@@ -27,6 +27,7 @@ class SseEngineTest {
 	void shutdown() {
 		if (this.engine != null) {
 			this.engine.shutdown(Duration.ofSeconds(1));
+			this.engine.close();
 		}
 	}
 
@@ -285,6 +286,22 @@ class SseEngineTest {
 	}
 
 	@Test
+	void aStreamOfAClosedTabDoesNotCountAgainstTheLimitOnceProbed() {
+		this.engines.maxConnectionsPerUser = 2;
+		SseEngine engine = engine();
+		RecordingTransport live = new RecordingTransport();
+		RecordingTransport closedTab = new RecordingTransport();
+		engine.open(new SseSubscription("ann", null, Set.of(), null), live);
+		engine.open(new SseSubscription("ann", null, Set.of(), null), closedTab);
+		await().until(() -> closedTab.blocks().size() == 3);
+		closedTab.failWrites(); // the tab is gone; nothing has been written to it since
+		SseConnection reloaded = engine.open(new SseSubscription("ann", null, Set.of(), null), new RecordingTransport());
+		assertThat(reloaded).isNotNull();
+		assertThat(engine.registry().userConnections("ann")).hasSize(2).contains(reloaded);
+		assertThat(live.blocks()).anySatisfy((block) -> assertThat(block.comments()).contains("probe"));
+	}
+
+	@Test
 	void evictOldestEndsTheOldestStreamTellingItsPageNotToReconnect() {
 		this.engines.maxConnectionsPerUser = 2;
 		this.engines.perUserPolicy = PerUserLimitPolicy.EVICT_OLDEST;
@@ -417,7 +434,12 @@ class SseEngineTest {
 		assertThat(engine.open(TestEngines.topics("t"), late)).isNull();
 		assertThat(late.isCompleted()).isTrue();
 		assertThat(late.blocks()).singleElement().satisfies((block) -> assertThat(block.retry()).isNotNull());
-		this.engine = null;
+		// a stopped application context can be started again
+		engine.resume();
+		RecordingTransport again = new RecordingTransport();
+		engine.open(TestEngines.topics("t"), again);
+		engine.publish("t", SseEvent.ofData("after restart"));
+		await().until(() -> data(again).equals(List.of("after restart")));
 	}
 
 	@Test
@@ -434,7 +456,6 @@ class SseEngineTest {
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
 		assertThat(connection.isOpen()).isFalse();
 		stuck.release();
-		this.engine = null;
 	}
 
 }

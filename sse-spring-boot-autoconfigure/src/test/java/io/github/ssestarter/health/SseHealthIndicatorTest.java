@@ -39,6 +39,9 @@ class SseHealthIndicatorTest {
 			.containsEntry("backplane", Map.of("type", "LocalSseBackplane", "status", "UP"));
 		engine.shutdown(Duration.ofSeconds(1));
 		assertThat(indicator.health(true).getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+		engine.resume();
+		assertThat(indicator.health(true).getStatus()).isEqualTo(Status.UP);
+		engine.close();
 	}
 
 	@Test
@@ -52,7 +55,7 @@ class SseHealthIndicatorTest {
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 		assertThat(health.getDetails()).containsEntry("backplane",
 				Map.of("type", "UnavailableBackplane", "status", "DOWN"));
-		engine.shutdown(Duration.ZERO);
+		engine.close();
 	}
 
 	private record UnavailableBackplane(SseBackplane delegate) implements SseBackplane {

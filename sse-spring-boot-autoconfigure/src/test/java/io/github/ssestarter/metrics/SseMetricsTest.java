@@ -31,6 +31,7 @@ class SseMetricsTest {
 	@AfterEach
 	void shutdown() {
 		this.engine.shutdown(Duration.ofSeconds(1));
+		this.engine.close();
 	}
 
 	private double gauge(String name) {
