@@ -93,6 +93,9 @@ public final class SseConnection {
 	private static final AtomicLongFieldUpdater<SseConnection> DROPPED = AtomicLongFieldUpdater
 		.newUpdater(SseConnection.class, "droppedEvents");
 
+	private static final AtomicIntegerFieldUpdater<SseConnection> RELEASED = AtomicIntegerFieldUpdater
+		.newUpdater(SseConnection.class, "released");
+
 	private final String clientId;
 
 	private final @Nullable String userId;
@@ -136,6 +139,10 @@ public final class SseConnection {
 	private volatile long lastWriteNanos;
 
 	private volatile boolean transportEnded;
+
+	private volatile boolean transportConfirmed;
+
+	private volatile int released;
 
 	private volatile @Nullable CloseReason closeReason;
 
@@ -282,7 +289,11 @@ public final class SseConnection {
 	 */
 	public void transportClosed(CloseReason reason) {
 		this.transportEnded = true;
+		this.transportConfirmed = true;
 		close(reason);
+		if (this.state == CLOSED) {
+			release(); // the drainer finished before the container confirmed
+		}
 	}
 
 	private void announceClosing(CloseReason reason) {
@@ -455,7 +466,16 @@ public final class SseConnection {
 				logger.debug("Could not complete the SSE response of client " + this.clientId, ex);
 			}
 		}
-		this.owner.connectionClosed(this);
+		if (this.transportConfirmed || !this.transport.confirmsCompletion()) {
+			release();
+		}
+	}
+
+	/** Tell the owner, once, that the stream is gone (completed, and confirmed if the transport confirms). */
+	private void release() {
+		if (RELEASED.compareAndSet(this, 0, 1)) {
+			this.owner.connectionClosed(this);
+		}
 	}
 
 	/**
@@ -690,7 +710,8 @@ public final class SseConnection {
 		void connectionClosing(SseConnection connection, CloseReason reason);
 
 		/**
-		 * The response is complete; called once, on the drainer.
+		 * The response is complete (and, for a transport that confirms completion, the
+		 * container has confirmed it); called once.
 		 * @param connection the connection
 		 */
 		void connectionClosed(SseConnection connection);

@@ -22,4 +22,16 @@ public interface SseTransport {
 	 */
 	void complete();
 
+	/**
+	 * Whether the end of the response is confirmed later through
+	 * {@link SseConnection#transportClosed(CloseReason)} (a servlet container finishes an
+	 * asynchronous request on its own thread). The engine then counts the stream as gone
+	 * only once confirmed, so a graceful shutdown does not hand the web server requests
+	 * that are still finishing.
+	 * @return {@code true} if completion is confirmed asynchronously
+	 */
+	default boolean confirmsCompletion() {
+		return false;
+	}
+
 }

@@ -34,4 +34,9 @@ final class SseEmitterTransport implements SseTransport {
 		this.emitter.complete();
 	}
 
+	@Override
+	public boolean confirmsCompletion() {
+		return true; // the controller reports the emitter's onCompletion
+	}
+
 }

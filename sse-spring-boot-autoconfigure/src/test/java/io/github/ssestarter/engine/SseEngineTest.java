@@ -443,6 +443,19 @@ class SseEngineTest {
 	}
 
 	@Test
+	void aStreamIsGoneOnlyOnceTheContainerConfirmsItsCompletion() {
+		SseEngine engine = engine();
+		RecordingTransport transport = new RecordingTransport().confirmingCompletion();
+		SseConnection connection = engine.open(TestEngines.topics("t"), transport);
+		connection.close(CloseReason.EVICTED);
+		await().until(transport::isCompleted);
+		assertThat(engine.liveConnections()).as("completion not confirmed yet").isEqualTo(1);
+		connection.transportClosed(CloseReason.CLIENT); // the container's onCompletion
+		assertThat(engine.liveConnections()).isZero();
+		assertThat(connection.closeReason()).isEqualTo(CloseReason.EVICTED);
+	}
+
+	@Test
 	void shutdownClosesStreamsThatCannotFlushInTime() {
 		SseEngine engine = engine();
 		RecordingTransport stuck = new RecordingTransport();

@@ -31,6 +31,8 @@ public final class RecordingTransport implements SseTransport {
 
 	private volatile long delayNanos;
 
+	private volatile boolean confirming;
+
 	@Override
 	public void write(byte[] payload) throws IOException {
 		if (this.concurrentWriters.incrementAndGet() > 1) {
@@ -60,6 +62,17 @@ public final class RecordingTransport implements SseTransport {
 	@Override
 	public void complete() {
 		this.completed = true;
+	}
+
+	@Override
+	public boolean confirmsCompletion() {
+		return this.confirming;
+	}
+
+	/** Like a servlet container: completion is confirmed later, through the connection. */
+	public RecordingTransport confirmingCompletion() {
+		this.confirming = true;
+		return this;
 	}
 
 	/** Hold every write until {@link #release()}. */
