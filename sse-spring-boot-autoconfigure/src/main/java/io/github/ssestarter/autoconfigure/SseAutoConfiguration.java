@@ -53,6 +53,7 @@ public final class SseAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	SseEventStore sseEventStore(SseProperties properties) {
+		requireLocalBackplane(properties);
 		SseProperties.Replay replay = properties.getReplay();
 		return new InMemorySseEventStore(replay.isEnabled() ? replay.getMaxEvents() : 0, replay.getMaxAge(),
 				Clock.systemUTC());
@@ -60,8 +61,18 @@ public final class SseAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SseBackplane sseBackplane(SseEventStore sseEventStore) {
+	SseBackplane sseBackplane(SseEventStore sseEventStore, SseProperties properties) {
+		requireLocalBackplane(properties);
 		return new LocalSseBackplane(sseEventStore);
+	}
+
+	/** The Redis backplane's beans would have been created by now had Redis been available. */
+	private static void requireLocalBackplane(SseProperties properties) {
+		if (properties.getBackplane().getType() == SseProperties.BackplaneType.REDIS) {
+			throw new InvalidConfigurationPropertyValueException("sse.backplane.type", "redis",
+					"The Redis backplane needs Spring Data Redis and a RedisConnectionFactory: add "
+							+ "spring-boot-starter-data-redis and configure spring.data.redis.*");
+		}
 	}
 
 	@Bean

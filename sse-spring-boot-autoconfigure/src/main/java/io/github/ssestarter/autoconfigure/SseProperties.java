@@ -65,6 +65,8 @@ public class SseProperties implements Validator {
 
 	private final Security security = new Security();
 
+	private final Backplane backplane = new Backplane();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -123,6 +125,10 @@ public class SseProperties implements Validator {
 
 	public Security getSecurity() {
 		return this.security;
+	}
+
+	public Backplane getBackplane() {
+		return this.backplane;
 	}
 
 	/**
@@ -570,6 +576,122 @@ public class SseProperties implements Validator {
 
 		public void setPerUserPolicy(PerUserLimitPolicy perUserPolicy) {
 			this.perUserPolicy = perUserPolicy;
+		}
+
+	}
+
+	/**
+	 * How events reach every node.
+	 */
+	public static class Backplane {
+
+		/**
+		 * local (this node only, history in memory) or redis (every node, history in a
+		 * Redis Stream; needs Spring Data Redis and a RedisConnectionFactory).
+		 */
+		private BackplaneType type = BackplaneType.LOCAL;
+
+		private final Redis redis = new Redis();
+
+		public BackplaneType getType() {
+			return this.type;
+		}
+
+		public void setType(BackplaneType type) {
+			this.type = type;
+		}
+
+		public Redis getRedis() {
+			return this.redis;
+		}
+
+	}
+
+	/**
+	 * Backplane implementations.
+	 */
+	public enum BackplaneType {
+
+		/** This node only. */
+		LOCAL,
+
+		/** Every node, through a Redis Stream. */
+		REDIS
+
+	}
+
+	/**
+	 * The Redis backplane.
+	 */
+	public static class Redis {
+
+		/**
+		 * Prefix of the Redis keys; nodes that share it share events. The keys are
+		 * {prefix}:events and {prefix}:generation (one Redis Cluster slot).
+		 */
+		private String keyPrefix = "sse";
+
+		/**
+		 * Most events kept in the stream for replay (approximately: Redis trims whole
+		 * nodes).
+		 */
+		private long historyLength = 10_000;
+
+		/**
+		 * How long an event stays in the stream for replay.
+		 */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private Duration historyAge = Duration.ofMinutes(5);
+
+		/**
+		 * Most stream entries each node reads at once.
+		 */
+		private int readBatchSize = 500;
+
+		/**
+		 * How long one read waits for new entries before it is issued again.
+		 */
+		@DurationUnit(ChronoUnit.MILLIS)
+		private Duration pollTimeout = Duration.ofSeconds(1);
+
+		public String getKeyPrefix() {
+			return this.keyPrefix;
+		}
+
+		public void setKeyPrefix(String keyPrefix) {
+			this.keyPrefix = keyPrefix;
+		}
+
+		public long getHistoryLength() {
+			return this.historyLength;
+		}
+
+		public void setHistoryLength(long historyLength) {
+			this.historyLength = historyLength;
+		}
+
+		public Duration getHistoryAge() {
+			return this.historyAge;
+		}
+
+		public void setHistoryAge(Duration historyAge) {
+			this.historyAge = historyAge;
+		}
+
+		public int getReadBatchSize() {
+			return this.readBatchSize;
+		}
+
+		public void setReadBatchSize(int readBatchSize) {
+			this.readBatchSize = readBatchSize;
+		}
+
+		public Duration getPollTimeout() {
+			return this.pollTimeout;
+		}
+
+		public void setPollTimeout(Duration pollTimeout) {
+			this.pollTimeout = pollTimeout;
 		}
 
 	}

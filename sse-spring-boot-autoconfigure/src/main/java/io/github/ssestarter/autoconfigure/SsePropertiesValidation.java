@@ -67,6 +67,7 @@ final class SsePropertiesValidation {
 				p.getLimits().getMaxConnectionsPerUser(), 1, 10_000);
 		notNull("limits.perUserPolicy", "sse.limits.per-user-policy", p.getLimits().getPerUserPolicy());
 		validateSecurity(p.getSecurity());
+		validateRedis(p.getBackplane());
 		validateCors(p.getWeb().getCors());
 		Duration shutdown = p.getShutdown().getTimeout();
 		if (shutdown == null || shutdown.isNegative()) {
@@ -106,6 +107,27 @@ final class SsePropertiesValidation {
 				}
 			}
 		}
+	}
+
+	private void validateRedis(SseProperties.Backplane backplane) {
+		notNull("backplane.type", "sse.backplane.type", backplane.getType());
+		SseProperties.Redis redis = backplane.getRedis();
+		String prefix = redis.getKeyPrefix();
+		if (prefix == null || prefix.isEmpty() || prefix.length() > 100
+				|| prefix.chars().anyMatch((c) -> c <= ' ' || c == '{' || c == '}' || c >= 0x7f)) {
+			reject("backplane.redis.keyPrefix", "sse.backplane.redis.key-prefix must be 1 to 100 visible ASCII "
+					+ "characters without braces (was '" + prefix + "')");
+		}
+		if (redis.getHistoryLength() < 1 || redis.getHistoryLength() > 100_000_000) {
+			reject("backplane.redis.historyLength", "sse.backplane.redis.history-length must be from 1 to 100000000 "
+					+ "(was " + redis.getHistoryLength() + ")");
+		}
+		atLeast("backplane.redis.historyAge", "sse.backplane.redis.history-age", redis.getHistoryAge(),
+				Duration.ofSeconds(1));
+		range("backplane.redis.readBatchSize", "sse.backplane.redis.read-batch-size", redis.getReadBatchSize(), 1,
+				100_000);
+		atLeast("backplane.redis.pollTimeout", "sse.backplane.redis.poll-timeout", redis.getPollTimeout(),
+				Duration.ofMillis(10));
 	}
 
 	private void validateCors(SseProperties.Cors cors) {

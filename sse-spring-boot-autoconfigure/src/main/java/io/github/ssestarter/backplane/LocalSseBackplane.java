@@ -37,7 +37,7 @@ public final class LocalSseBackplane implements SseBackplane {
 	}
 
 	@Override
-	public void start(Consumer<StoredEvent> delivery) {
+	public void start(String position, Consumer<StoredEvent> delivery) {
 		this.delivery = delivery;
 	}
 
@@ -60,7 +60,7 @@ public final class LocalSseBackplane implements SseBackplane {
 
 	@Override
 	public void stop() {
-		this.delivery = null;
+		// Nothing to release: publishing keeps working (there is no one left to deliver to).
 	}
 
 }

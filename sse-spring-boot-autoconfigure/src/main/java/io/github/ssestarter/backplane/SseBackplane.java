@@ -22,9 +22,11 @@ public interface SseBackplane {
 
 	/**
 	 * Start delivering events to this node. Called once, before the first publish.
+	 * @param position the id of the last event this node has seen (the store's
+	 * {@code latestId()} at start): deliver every event after it
 	 * @param delivery receives every event published on any node, in id order
 	 */
-	void start(Consumer<StoredEvent> delivery);
+	void start(String position, Consumer<StoredEvent> delivery);
 
 	/**
 	 * Store the event and deliver it to every node.
@@ -45,6 +47,22 @@ public interface SseBackplane {
 	 */
 	default boolean isAvailable() {
 		return true;
+	}
+
+	/**
+	 * Failed publishes and failed reads since start.
+	 * @return the count
+	 */
+	default long errorCount() {
+		return 0;
+	}
+
+	/**
+	 * How long the last event took from being stored to being delivered on this node.
+	 * @return milliseconds, or 0 for a backplane that delivers on the publishing thread
+	 */
+	default long lagMillis() {
+		return 0;
 	}
 
 }

@@ -70,6 +70,20 @@ final class SseDispatcher implements Consumer<StoredEvent> {
 		}
 	}
 
+	/**
+	 * The id of the last event delivered on this node.
+	 * @return the id
+	 */
+	String lastDeliveredId() {
+		this.lock.lock();
+		try {
+			return this.lastDeliveredId;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
 	private static void offerAll(Collection<SseConnection> connections, SseFrame frame) {
 		for (SseConnection connection : connections) {
 			connection.offer(frame);

@@ -97,6 +97,9 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 
 	private volatile boolean accepting = true;
 
+	/** Whether the backplane is delivering to this node. Guarded by {@code this}. */
+	private boolean delivering;
+
 	/**
 	 * Create an engine and start receiving events from the backplane.
 	 * @param settings how streams are treated
@@ -113,8 +116,10 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 		this.backplane = backplane;
 		this.writer = writer;
 		this.retryFrame = SseFrames.retry(settings.retry());
-		this.dispatcher = new SseDispatcher(this.registry, store.latestId());
-		backplane.start(this.dispatcher);
+		String position = store.latestId();
+		this.dispatcher = new SseDispatcher(this.registry, position);
+		backplane.start(position, this.dispatcher);
+		this.delivering = true;
 	}
 
 	// ---- publishing -------------------------------------------------------------------
@@ -538,15 +543,19 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 	 * Accept streams again after {@link #shutdown(Duration)} (a stopped application
 	 * context that is started again).
 	 */
-	public void resume() {
+	public synchronized void resume() {
+		if (!this.delivering) {
+			this.backplane.start(this.dispatcher.lastDeliveredId(), this.dispatcher);
+			this.delivering = true;
+		}
 		this.accepting = true;
 	}
 
 	/**
 	 * Stop accepting streams, end every open stream gracefully (queued events, then a
 	 * jittered retry hint so clients reconnect elsewhere or later, then completion), and
-	 * close whatever has not finished within the timeout. Publishing still works; the
-	 * engine can {@link #resume()}.
+	 * close whatever has not finished within the timeout; then stop receiving from the
+	 * backplane. Publishing still works; the engine can {@link #resume()}.
 	 * @param timeout how long to wait for streams to flush
 	 */
 	public void shutdown(Duration timeout) {
@@ -570,6 +579,15 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 				connection.close(CloseReason.SHUTDOWN);
 			}
 		}
+		stopDelivery();
+	}
+
+	/** Stop receiving from the backplane (before its connections are stopped); {@link #resume()} restarts it. */
+	private synchronized void stopDelivery() {
+		if (this.delivering) {
+			this.delivering = false;
+			this.backplane.stop();
+		}
 	}
 
 	/**
@@ -579,7 +597,7 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 	@Override
 	public void close() {
 		this.accepting = false;
-		this.backplane.stop();
+		stopDelivery();
 		this.writer.shutdown(Duration.ofSeconds(1));
 	}
 

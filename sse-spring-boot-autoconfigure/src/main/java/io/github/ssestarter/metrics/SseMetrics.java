@@ -5,9 +5,11 @@ import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
+import io.github.ssestarter.backplane.SseBackplane;
 import io.github.ssestarter.engine.CloseReason;
 import io.github.ssestarter.engine.DropReason;
 import io.github.ssestarter.engine.SseConnectionRegistry;
@@ -29,6 +31,7 @@ import io.github.ssestarter.engine.SseEngine;
  * <tr><td>{@code sse.connections.opened} / {@code .closed{reason}}</td><td>counters</td></tr>
  * <tr><td>{@code sse.events.published} / {@code .delivered} / {@code .dropped{reason}} / {@code .replayed}</td><td>counters</td></tr>
  * <tr><td>{@code sse.delivery.latency}</td><td>timer: publish to flush, per live event</td></tr>
+ * <tr><td>{@code sse.backplane.errors} / {@code sse.backplane.lag}</td><td>counter / gauge of the backplane</td></tr>
  * </table>
  *
  * @since 0.1.0
@@ -85,6 +88,12 @@ public class SseMetrics implements MeterBinder {
 		}
 		FunctionCounter.builder("sse.events.replayed", counters, SseCounters::replayed)
 			.description("Events written to reconnecting clients from the history")
+			.register(registry);
+		FunctionCounter.builder("sse.backplane.errors", this.engine.backplane(), SseBackplane::errorCount)
+			.description("Failed publishes and reads of the backplane")
+			.register(registry);
+		TimeGauge.builder("sse.backplane.lag", this.engine.backplane(), TimeUnit.MILLISECONDS, SseBackplane::lagMillis)
+			.description("Time from storing the last event to delivering it on this node")
 			.register(registry);
 		Timer latency = Timer.builder("sse.delivery.latency")
 			.description("Time from publishing an event to flushing it to a client's socket")

@@ -61,8 +61,8 @@ class SseHealthIndicatorTest {
 	private record UnavailableBackplane(SseBackplane delegate) implements SseBackplane {
 
 		@Override
-		public void start(Consumer<StoredEvent> delivery) {
-			this.delegate.start(delivery);
+		public void start(String position, Consumer<StoredEvent> delivery) {
+			this.delegate.start(position, delivery);
 		}
 
 		@Override

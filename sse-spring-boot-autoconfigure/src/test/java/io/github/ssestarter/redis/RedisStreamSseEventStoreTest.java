@@ -1,0 +1,149 @@
+package io.github.ssestarter.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import io.github.ssestarter.encode.EncodedEvent;
+import io.github.ssestarter.store.OutgoingEvent;
+import io.github.ssestarter.store.ReplayResult;
+import io.github.ssestarter.store.StoredEvent;
+import io.github.ssestarter.support.LocalRedis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The Redis Stream store against a real Redis server. */
+class RedisStreamSseEventStoreTest {
+
+	private LettuceConnectionFactory connectionFactory;
+
+	private RedisStreamKeys keys;
+
+	@BeforeEach
+	void connect() {
+		LocalRedis.assumeRunning();
+		this.connectionFactory = LocalRedis.connectionFactory(LocalRedis.PORT);
+		this.keys = RedisStreamKeys.of("test-" + UUID.randomUUID());
+	}
+
+	@AfterEach
+	void cleanUp() {
+		if (this.connectionFactory != null) {
+			try (var connection = this.connectionFactory.getConnection()) {
+				connection.keyCommands().del(this.keys.stream(), this.keys.generation());
+			}
+			this.connectionFactory.destroy();
+		}
+	}
+
+	private RedisStreamSseEventStore store(long maxLength, Duration maxAge, Clock clock) {
+		return new RedisStreamSseEventStore(this.connectionFactory, this.keys, maxLength, maxAge, clock);
+	}
+
+	private static StoredEvent append(RedisStreamSseEventStore store, String data, String... topics) {
+		byte[] body = ("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8);
+		return store.append(new OutgoingEvent(Set.of(topics), topics.length == 0, new EncodedEvent(body)));
+	}
+
+	private static List<String> ids(ReplayResult result) {
+		return result.events().stream().map(StoredEvent::id).toList();
+	}
+
+	@Test
+	void idsCarryTheGenerationAndAreTheSameForEveryNode() {
+		RedisStreamSseEventStore nodeA = store(1000, Duration.ofMinutes(5), Clock.systemUTC());
+		RedisStreamSseEventStore nodeB = store(1000, Duration.ofMinutes(5), Clock.systemUTC());
+		String start = nodeA.latestId();
+		assertThat(start).matches("[0-9a-z]+-0");
+		StoredEvent first = append(nodeA, "one", "a");
+		StoredEvent second = append(nodeB, "two", "a");
+		String generation = start.substring(0, start.indexOf('-'));
+		assertThat(first.id()).isEqualTo(generation + "-1");
+		assertThat(second.id()).isEqualTo(generation + "-2");
+		assertThat(first.frame().toString()).isEqualTo("id: " + first.id() + "\ndata: one\n\n");
+		assertThat(nodeB.latestId()).isEqualTo(second.id());
+		assertThat(ids(nodeB.readAfter(start, second.id(), (event) -> true))).containsExactly(first.id(), second.id());
+	}
+
+	@Test
+	void replaysExactlyTheMatchingEventsUpToTheLimit() {
+		RedisStreamSseEventStore store = store(1000, Duration.ofMinutes(5), Clock.systemUTC());
+		String start = store.latestId();
+		StoredEvent a1 = append(store, "1", "a");
+		append(store, "2", "b");
+		StoredEvent both = append(store, "3", "a", "b");
+		StoredEvent everyone = append(store, "4");
+		StoredEvent a5 = append(store, "5", "a");
+		ReplayResult result = store.readAfter(start, everyone.id(), (event) -> event.isFor(Set.of("a")));
+		assertThat(result.reset()).isNull();
+		assertThat(ids(result)).containsExactly(a1.id(), both.id(), everyone.id());
+		assertThat(result.events().get(1).topics()).containsExactlyInAnyOrder("a", "b");
+		assertThat(result.events().get(2).broadcast()).isTrue();
+		assertThat(ids(store.readAfter(both.id(), a5.id(), (event) -> true))).containsExactly(everyone.id(), a5.id());
+		assertThat(ids(store.readAfter(a5.id(), a5.id(), (event) -> true))).isEmpty();
+	}
+
+	@Test
+	void foreignFutureAndMalformedIdsAreUnknown() {
+		RedisStreamSseEventStore store = store(1000, Duration.ofMinutes(5), Clock.systemUTC());
+		StoredEvent event = append(store, "x", "a");
+		String generation = event.id().substring(0, event.id().indexOf('-'));
+		for (String id : List.of("abc-1", generation + "-99", "k3x9a2bf-12", "garbage", generation + "-1-x",
+				generation + "-")) {
+			assertThat(store.readAfter(id, event.id(), (e) -> true).reset()).as(id).isEqualTo(ReplayResult.Reset.UNKNOWN);
+		}
+	}
+
+	@Test
+	void idsOfTrimmedEventsAreExpired() {
+		RedisStreamSseEventStore store = store(10, Duration.ofMinutes(5), Clock.systemUTC());
+		String start = store.latestId();
+		List<StoredEvent> events = new ArrayList<>();
+		for (int i = 0; i < 1000; i++) {
+			events.add(append(store, Integer.toString(i), "a"));
+		}
+		String last = events.get(999).id();
+		assertThat(store.readAfter(start, last, (e) -> true).reset()).isEqualTo(ReplayResult.Reset.EXPIRED);
+		assertThat(store.readAfter(events.get(0).id(), last, (e) -> true).reset()).isEqualTo(ReplayResult.Reset.EXPIRED);
+		assertThat(ids(store.readAfter(events.get(995).id(), last, (e) -> true))).containsExactlyElementsOf(
+				events.subList(996, 1000).stream().map(StoredEvent::id).toList());
+	}
+
+	@Test
+	void eventsOlderThanTheMaximumAgeAreTrimmed() throws InterruptedException {
+		RedisStreamSseEventStore store = store(1000, Duration.ofSeconds(1), Clock.systemUTC());
+		String start = store.latestId();
+		StoredEvent old = append(store, "old", "a");
+		Thread.sleep(1100);
+		StoredEvent recent = append(store, "recent", "a");
+		store.evictExpired();
+		assertThat(store.readAfter(start, recent.id(), (e) -> true).reset()).isEqualTo(ReplayResult.Reset.EXPIRED);
+		assertThat(ids(store.readAfter(old.id(), recent.id(), (e) -> true))).containsExactly(recent.id());
+	}
+
+	@Test
+	void afterRedisLosesItsDataOldIdsAreUnknownNotAGap() {
+		RedisStreamSseEventStore store = store(1000, Duration.ofMinutes(5), Clock.systemUTC());
+		StoredEvent before = append(store, "before", "a");
+		try (var connection = this.connectionFactory.getConnection()) {
+			connection.keyCommands().del(this.keys.stream(), this.keys.generation()); // what a restart does
+		}
+		RedisStreamSseEventStore restartedNode = store(1000, Duration.ofMinutes(5), Clock.systemUTC());
+		StoredEvent after = append(restartedNode, "after", "a");
+		assertThat(after.id()).doesNotStartWith(before.id().substring(0, before.id().indexOf('-') + 1));
+		assertThat(restartedNode.readAfter(before.id(), after.id(), (e) -> true).reset())
+			.isEqualTo(ReplayResult.Reset.UNKNOWN);
+		assertThat(store.readAfter(before.id(), after.id(), (e) -> true).reset()).isEqualTo(ReplayResult.Reset.UNKNOWN);
+	}
+
+}
