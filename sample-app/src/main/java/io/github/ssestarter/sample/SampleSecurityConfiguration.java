@@ -19,7 +19,7 @@ import org.springframework.security.web.SecurityFilterChain;
  * Security's standard {@code /login} page) and HTTP Basic, everything behind a login, and
  * Actuator for admins only. Nothing here is about SSE: the starter fits into this chain by
  * itself (401 problem details for the stream instead of a login redirect, its own topic
- * and publish checks).
+ * and publish checks). The admin page is for admins; the webhook checks its own secret.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(DemoUsersProperties.class)
@@ -30,9 +30,13 @@ class SampleSecurityConfiguration {
 		http.authorizeHttpRequests((requests) -> requests
 			.requestMatchers(EndpointRequest.to("health")).permitAll()
 			.requestMatchers(EndpointRequest.toAnyEndpoint()).hasRole("ADMIN")
+			.requestMatchers("/admin.html").hasRole("ADMIN")
+			.requestMatchers("/api/webhooks/**").permitAll() // authenticated by its shared secret
 			.anyRequest().authenticated())
 			.formLogin(Customizer.withDefaults())
-			.httpBasic(Customizer.withDefaults());
+			.httpBasic(Customizer.withDefaults())
+			// The pages send the CSRF token from the XSRF-TOKEN cookie; the webhook has no browser session.
+			.csrf((csrf) -> csrf.spa().ignoringRequestMatchers("/api/webhooks/**"));
 		return http.build();
 	}
 

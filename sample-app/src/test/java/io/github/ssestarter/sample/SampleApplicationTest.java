@@ -44,7 +44,7 @@ class SampleApplicationTest {
 		HttpResponse<String> page = browser.send(HttpRequest.newBuilder(http.uri("/")).build(),
 				HttpResponse.BodyHandlers.ofString());
 		assertThat(page.statusCode()).isEqualTo(200);
-		assertThat(page.body()).contains("new EventSource(url)");
+		assertThat(page.body()).contains("/js/sse-client.js");
 		try (SampleHttp.Stream stream = http.open("/api/v1/sse?topics=clock", Map.of())) {
 			assertThat(stream.status()).isEqualTo(200);
 			assertThat(stream.dataAfter("event: sse.connected")).contains("\"user:alice\"");

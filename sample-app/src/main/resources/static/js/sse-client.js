@@ -1,0 +1,215 @@
+/*
+ * sse-client.js: a small, dependency-free client for the SSE starter's stream, around the browser's EventSource.
+ * Copy it into any page (it is an ES module):
+ *
+ *   import { SseClient } from '/js/sse-client.js';
+ *   const client = new SseClient('/api/v1/sse', { topics: ['notifications'] });
+ *   client.on('notification.created', (data) => show(data.message));
+ *   client.onStatus((status) => indicator.textContent = status);
+ *   client.connect();
+ *
+ * What it adds to EventSource:
+ * - named-event handlers that receive the data parsed as JSON when it is JSON (the raw MessageEvent comes second);
+ * - status callbacks: connecting, open, reconnecting, stopped (evicted by a newer tab), closed (by the page);
+ * - resumption across page reloads: the last event id is kept in sessionStorage and sent as ?lastEventId=, so the
+ *   server replays what the page missed while it reloaded (the browser itself sends Last-Event-ID only on its own
+ *   reconnects);
+ * - reconnection with exponential backoff and jitter when the browser has given up: after a non-200 answer (401,
+ *   429, 5xx close an EventSource for good) or an sse.overloaded event;
+ * - sse.evicted (this tab's stream was replaced by a newer one of the same user) stops for good: reconnecting would
+ *   evict the other tab in turn;
+ * - an immediate reconnect when the network comes back or the page becomes visible, and a clean close on unload.
+ */
+
+const DEFAULTS = {
+  topics: [],
+  withCredentials: false,
+  initialBackoffMs: 1000,
+  maxBackoffMs: 30000,
+  storageKey: null, // default: derived from the URL and topics
+};
+
+export class SseClient {
+
+  constructor(url, options = {}) {
+    this.url = url;
+    this.options = { ...DEFAULTS, ...options };
+    this.handlers = new Map();
+    this.statusListeners = [];
+    this.status = 'closed';
+    this.source = null;
+    this.retryTimer = null;
+    this.attempt = 0;
+    this.stopped = false;
+    this._onOnline = () => this._reconnectSoon();
+    this._onVisible = () => { if (document.visibilityState === 'visible') this._reconnectSoon(); };
+    this._onPageHide = () => this._closeSource();
+  }
+
+  /** Handle an event by name ('message' for unnamed events). The handler gets (data, event). */
+  on(name, handler) {
+    if (!this.handlers.has(name)) {
+      this.handlers.set(name, []);
+      if (this.source) this._listen(this.source, name);
+    }
+    this.handlers.get(name).push(handler);
+    return this;
+  }
+
+  /** Be told about every status change: connecting, open, reconnecting, stopped, closed. */
+  onStatus(listener) {
+    this.statusListeners.push(listener);
+    listener(this.status);
+    return this;
+  }
+
+  /** The id of the last event received (also after a reload), or null. */
+  get lastEventId() {
+    try {
+      return sessionStorage.getItem(this._storageKey());
+    } catch (e) {
+      return this._memoryLastEventId || null;
+    }
+  }
+
+  /** Open the stream (again). Topics can be changed with setTopics() before. */
+  connect() {
+    this.stopped = false;
+    window.addEventListener('online', this._onOnline);
+    document.addEventListener('visibilitychange', this._onVisible);
+    window.addEventListener('pagehide', this._onPageHide);
+    this._open();
+    return this;
+  }
+
+  /** Change the topics; the stream is reopened at once, resuming after the last event. */
+  setTopics(topics) {
+    this.options.topics = topics;
+    if (!this.stopped && this.source) {
+      this._closeSource();
+      this._open();
+    }
+  }
+
+  /** Close for good (until connect() is called again). */
+  close() {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    this._closeSource();
+    window.removeEventListener('online', this._onOnline);
+    document.removeEventListener('visibilitychange', this._onVisible);
+    window.removeEventListener('pagehide', this._onPageHide);
+    this._setStatus('closed');
+  }
+
+  _open() {
+    clearTimeout(this.retryTimer);
+    const params = new URLSearchParams();
+    if (this.options.topics.length) params.set('topics', this.options.topics.join(','));
+    const last = this.lastEventId;
+    if (last) params.set('lastEventId', last);
+    const query = params.toString();
+    const url = this.url + (query ? (this.url.includes('?') ? '&' : '?') + query : '');
+    this._setStatus(this.attempt === 0 ? 'connecting' : 'reconnecting');
+    const source = new EventSource(url, { withCredentials: this.options.withCredentials });
+    this.source = source;
+    source.onopen = () => {
+      this.attempt = 0;
+      this._setStatus('open');
+    };
+    source.onerror = () => {
+      if (source !== this.source) return;
+      if (source.readyState === EventSource.CLOSED) {
+        // The browser gave up (a non-200 answer): retry ourselves, with backoff.
+        this._retryLater();
+      } else {
+        this._setStatus('reconnecting'); // the browser retries by itself, after the server's retry: hint
+      }
+    };
+    for (const name of new Set(['message', 'sse.connected', 'sse.reset', 'sse.overloaded', 'sse.evicted',
+      ...this.handlers.keys()])) {
+      this._listen(source, name);
+    }
+  }
+
+  _listen(source, name) {
+    source.addEventListener(name, (event) => {
+      if (source !== this.source) return;
+      if (event.lastEventId) this._remember(event.lastEventId);
+      if (name === 'sse.overloaded') {
+        this._closeSource();
+        this._retryLater();
+      } else if (name === 'sse.evicted') {
+        this.stopped = true;
+        this._closeSource();
+        this._setStatus('stopped');
+      }
+      const data = parse(event.data);
+      for (const handler of this.handlers.get(name) || []) {
+        try {
+          handler(data, event);
+        } catch (e) {
+          console.error('SSE handler for ' + name + ' failed', e);
+        }
+      }
+    });
+  }
+
+  _retryLater() {
+    this._closeSource();
+    if (this.stopped) return;
+    const cap = Math.min(this.options.maxBackoffMs, this.options.initialBackoffMs * 2 ** this.attempt);
+    const delay = cap / 2 + Math.random() * cap / 2; // "equal jitter": spread, but never immediately
+    this.attempt++;
+    this._setStatus('reconnecting');
+    this.retryTimer = setTimeout(() => this._open(), delay);
+  }
+
+  _reconnectSoon() {
+    if (this.stopped) return;
+    if (!this.source || this.source.readyState === EventSource.CLOSED) {
+      this.attempt = 0;
+      this._open();
+    }
+  }
+
+  _closeSource() {
+    if (this.source) {
+      this.source.close();
+      this.source = null;
+    }
+  }
+
+  _remember(id) {
+    this._memoryLastEventId = id;
+    try {
+      sessionStorage.setItem(this._storageKey(), id);
+    } catch (e) {
+      // storage unavailable (private mode): resumption lasts until the page is reloaded
+    }
+  }
+
+  _storageKey() {
+    return this.options.storageKey || ('sse:' + this.url);
+  }
+
+  _setStatus(status) {
+    if (this.status === status) return;
+    this.status = status;
+    for (const listener of this.statusListeners) listener(status);
+  }
+
+}
+
+function parse(data) {
+  if (data === undefined || data === null || data === '') return data;
+  const first = data.charAt(0);
+  if (first === '{' || first === '[' || first === '"') {
+    try {
+      return JSON.parse(data);
+    } catch (e) {
+      return data;
+    }
+  }
+  return data;
+}
