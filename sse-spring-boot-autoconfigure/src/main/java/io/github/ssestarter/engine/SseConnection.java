@@ -1,8 +1,7 @@
 package io.github.ssestarter.engine;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -43,6 +42,15 @@ import io.github.ssestarter.encode.SseFrame;
  * {@code SCHEDULED} and submitted nothing, and without this re-check its frame would wait
  * for the next event. A drainer that still has work resubmits itself instead of looping,
  * so a busy client cannot monopolise a writer thread.
+ * <p>
+ * <b>Non-blocking transports.</b> Before each write the drainer raises
+ * {@code awaitingWritable} and asks {@link SseTransport#isReady()} (which also lets the
+ * transport flush what it kept); on {@code false} it stops without resubmitting, and the
+ * transport's {@link #writePossible()} clears the flag and schedules a drain. A callback
+ * also leaves {@code writeSignalled}, which counts as work until the next drain has asked
+ * the transport again: a callback that arrives while a drainer is finishing (and so
+ * schedules nothing) is never lost, even with an empty queue. A stream that stays
+ * unwritable longer than the write timeout is closed as slow, like a blocked write.
  * <p>
  * <b>Lifecycle.</b> {@code OPEN}, then exactly once either {@code ENDING} ({@link #end}:
  * write what is queued plus a final frame, then complete) or {@code CLOSING}
@@ -137,6 +145,15 @@ public final class SseConnection {
 	private volatile long writeStartedNanos;
 
 	private volatile long lastWriteNanos;
+
+	/** Whether the drainer waits for {@link #writePossible()}. */
+	private volatile boolean awaitingWritable;
+
+	/** The transport called {@link #writePossible()} since the drainer last asked it (it may have bytes to flush). */
+	private volatile boolean writeSignalled;
+
+	/** When the transport last said it was not ready (0: it is ready). */
+	private volatile long unwritableSinceNanos;
 
 	private volatile boolean transportEnded;
 
@@ -311,6 +328,16 @@ public final class SseConnection {
 		submit();
 	}
 
+	/**
+	 * A non-blocking transport can take writes again (see {@link SseTransport#isReady()}):
+	 * resume draining. Safe from any thread.
+	 */
+	public void writePossible() {
+		this.writeSignalled = true;
+		this.awaitingWritable = false;
+		scheduleDrain();
+	}
+
 	private void scheduleDrain() {
 		if (this.drainStatus == IDLE && DRAIN.compareAndSet(this, IDLE, SCHEDULED)) {
 			submit();
@@ -340,11 +367,9 @@ public final class SseConnection {
 				discardQueued();
 				finish();
 			}
-			else {
-				writeBatch();
-				if (this.state == ENDING && this.queue.isEmpty() && preambleDone()) {
-					finish();
-				}
+			else if (writeBatch() && this.state == ENDING && this.queue.isEmpty() && preambleDone()
+					&& transportReady()) {
+				finish(); // everything, the final frame included, has left
 			}
 		}
 		catch (RuntimeException | Error ex) {
@@ -367,7 +392,39 @@ public final class SseConnection {
 		if (current == CLOSED) {
 			return !this.queue.isEmpty();
 		}
-		return current != OPEN || !this.queue.isEmpty() || (includePreamble && !preambleDone());
+		if (current == CLOSING || this.writeSignalled) {
+			return true; // a signal may have come while this drainer was finishing: the transport may need a flush
+		}
+		if (this.awaitingWritable) {
+			return false; // writePossible() schedules the next drain
+		}
+		return current == ENDING || !this.queue.isEmpty() || (includePreamble && !preambleDone());
+	}
+
+	/**
+	 * Whether the transport takes a write now. Raises {@code awaitingWritable} before asking,
+	 * so that a {@link #writePossible()} racing with this drainer is never lost.
+	 */
+	private boolean transportReady() {
+		this.writeSignalled = false;
+		this.awaitingWritable = true;
+		boolean ready;
+		try {
+			ready = this.transport.isReady();
+		}
+		catch (Exception ex) {
+			clientGone(ex, 0);
+			return false;
+		}
+		if (!ready) {
+			if (this.unwritableSinceNanos == 0) {
+				this.unwritableSinceNanos = System.nanoTime();
+			}
+			return false;
+		}
+		this.awaitingWritable = false;
+		this.unwritableSinceNanos = 0;
+		return true;
 	}
 
 	private boolean preambleDone() {
@@ -375,8 +432,15 @@ public final class SseConnection {
 		return frames == null || frames.isEmpty();
 	}
 
-	private void writeBatch() {
-		Batch batch = new Batch(this.settings.maxBatchBytes());
+	/** Write one batch; returns whether the transport was ready (and the stream still writable). */
+	private boolean writeBatch() {
+		if (!transportReady()) {
+			return false;
+		}
+		long queued = this.usage;
+		LongConsumer latency = this.counters.latencyRecorder();
+		Batch batch = new Batch(this.settings.maxBatchBytes(), queued & BYTES_MASK, latency,
+				(int) (queued >>> EVENT_SHIFT));
 		ArrayDeque<SseFrame> frames = this.preamble;
 		if (frames != null) {
 			SseFrame frame;
@@ -387,35 +451,24 @@ public final class SseConnection {
 			if (frames.isEmpty()) {
 				this.preamble = null;
 			}
-			batch.preambleFrames = batch.frames;
 		}
 		if (this.preamble == null) {
 			SseFrame frame;
 			while (!batch.isFull() && (frame = this.queue.poll()) != null) {
 				release(frame);
-				batch.add(frame);
-				batch.live += frame.isEvent() ? 1 : 0;
+				batch.addLive(frame);
 			}
 		}
 		if (batch.isEmpty()) {
-			return;
+			return true;
 		}
 		this.writeStartedNanos = System.nanoTime();
 		try {
 			this.transport.write(batch.payload());
 		}
 		catch (Exception ex) {
-			if (logger.isDebugEnabled()) {
-				logger.debug("SSE client " + this.clientId + " is gone: " + ex);
-			}
-			if (batch.live > 0) {
-				DROPPED.addAndGet(this, batch.live);
-				this.counters.recordDropped(DropReason.DISCONNECTED, batch.live);
-			}
-			// Still complete the transport: a container does not always end the request by
-			// itself after a failed write, and a request left open holds up graceful shutdown.
-			close(CloseReason.CLIENT);
-			return;
+			clientGone(ex, batch.live);
+			return false;
 		}
 		finally {
 			this.writeStartedNanos = 0;
@@ -427,10 +480,24 @@ public final class SseConnection {
 		this.deliveredEvents += batch.live;
 		this.counters.recordDelivered(batch.live);
 		this.counters.recordReplayed(batch.replayed);
-		LongConsumer latency = this.counters.latencyRecorder();
 		if (latency != null && batch.live > 0) {
 			batch.recordLatencies(this.lastWriteNanos, latency);
 		}
+		return true;
+	}
+
+	/** A write or readiness check failed: the client is gone; count what was lost and close. */
+	private void clientGone(Exception ex, int lostEvents) {
+		if (logger.isDebugEnabled()) {
+			logger.debug("SSE client " + this.clientId + " is gone: " + ex);
+		}
+		if (lostEvents > 0) {
+			DROPPED.addAndGet(this, lostEvents);
+			this.counters.recordDropped(DropReason.DISCONNECTED, lostEvents);
+		}
+		// Still complete the transport: a container does not always end the request by
+		// itself after a failed write, and a request left open holds up graceful shutdown.
+		close(CloseReason.CLIENT);
 	}
 
 	private void discardQueued() {
@@ -481,12 +548,18 @@ public final class SseConnection {
 	/**
 	 * Periodic check by the maintenance thread of a write in progress: report a writer
 	 * blocked longer than {@code blockedNanos} so the pool can replace it, and close the
-	 * stream as slow once the write has been blocked longer than {@code timeoutNanos}.
+	 * stream as slow once the write has been blocked, or a non-blocking transport has not
+	 * been ready, for longer than {@code timeoutNanos}.
 	 * @param now the current {@link System#nanoTime()}
 	 * @param blockedNanos when a write counts as blocked
 	 * @param timeoutNanos when a blocked write closes the stream
 	 */
 	void checkWrite(long now, long blockedNanos, long timeoutNanos) {
+		long unwritable = this.unwritableSinceNanos;
+		if (unwritable != 0 && now - unwritable >= timeoutNanos && close(CloseReason.SLOW) && logger.isDebugEnabled()) {
+			logger.debug("Closing SSE client " + this.clientId + ": it has taken no data for "
+					+ ((now - unwritable) / 1_000_000) + " ms");
+		}
 		long started = this.writeStartedNanos;
 		if (started == 0) {
 			return;
@@ -511,7 +584,7 @@ public final class SseConnection {
 	 * @return {@code true} if the stream has been quiet since then
 	 */
 	boolean isQuietSince(long cutoffNanos) {
-		return this.state == OPEN && this.usage == 0 && this.writeStartedNanos == 0
+		return this.state == OPEN && this.usage == 0 && this.writeStartedNanos == 0 && this.unwritableSinceNanos == 0
 				&& this.lastWriteNanos - cutoffNanos <= 0;
 	}
 
@@ -617,57 +690,71 @@ public final class SseConnection {
 	}
 
 	/**
-	 * The frames of one write. Most writes carry a single frame, written as it is without
-	 * a copy; several frames are copied into one array so they leave in one chunk.
+	 * The frames of one write. A write of a single frame passes its bytes as they are; from
+	 * the second frame on, frames are copied straight into one array, sized up front from
+	 * what was queued, so they leave in one chunk with one copy and no list.
 	 */
 	private static final class Batch {
 
 		private final int maxBytes;
 
-		private @Nullable SseFrame first;
+		private final int expectedBytes;
 
-		private @Nullable List<SseFrame> more;
+		private @Nullable SseFrame single;
+
+		private byte @Nullable [] buffer;
 
 		private int bytes;
 
-		private int frames;
+		/** Creation times of the live events, kept only when latencies are recorded. */
+		private final long @Nullable [] createdNanos;
 
-		/** How many of the first frames came from the preamble (replay and notices, not live events). */
-		int preambleFrames;
+		private int created;
 
 		int live;
 
 		int replayed;
 
-		Batch(int maxBytes) {
+		Batch(int maxBytes, long queuedBytes, @Nullable LongConsumer latency, int queuedFrames) {
 			this.maxBytes = maxBytes;
+			this.expectedBytes = (int) Math.min(queuedBytes, maxBytes);
+			this.createdNanos = (latency != null) ? new long[Math.max(1, queuedFrames)] : null;
 		}
 
 		void add(SseFrame frame) {
-			if (this.first == null) {
-				this.first = frame;
+			int size = frame.size();
+			if (this.single == null && this.buffer == null) {
+				this.single = frame;
 			}
 			else {
-				if (this.more == null) {
-					this.more = new ArrayList<>();
+				if (this.buffer == null) {
+					this.buffer = new byte[Math.max(this.expectedBytes, this.bytes + size)];
+					System.arraycopy(this.single.bytes(), 0, this.buffer, 0, this.bytes);
+					this.single = null;
 				}
-				this.more.add(frame);
+				else if (this.bytes + size > this.buffer.length) {
+					this.buffer = Arrays.copyOf(this.buffer, Math.max(this.bytes + size, this.buffer.length * 2));
+				}
+				System.arraycopy(frame.bytes(), 0, this.buffer, this.bytes, size);
 			}
-			this.bytes += frame.size();
-			this.frames++;
+			this.bytes += size;
+		}
+
+		void addLive(SseFrame frame) {
+			add(frame);
+			if (frame.isEvent()) {
+				this.live++;
+				long[] times = this.createdNanos;
+				if (times != null && this.created < times.length) {
+					times[this.created++] = frame.createdNanos();
+				}
+			}
 		}
 
 		void recordLatencies(long flushedNanos, LongConsumer recorder) {
-			int index = 0;
-			if (this.preambleFrames == 0 && this.first.isEvent()) {
-				recorder.accept(flushedNanos - this.first.createdNanos());
-			}
-			if (this.more != null) {
-				for (SseFrame frame : this.more) {
-					if (++index >= this.preambleFrames && frame.isEvent()) {
-						recorder.accept(flushedNanos - frame.createdNanos());
-					}
-				}
+			long[] times = this.createdNanos;
+			for (int i = 0; times != null && i < this.created; i++) {
+				recorder.accept(flushedNanos - times[i]);
 			}
 		}
 
@@ -676,23 +763,14 @@ public final class SseConnection {
 		}
 
 		boolean isEmpty() {
-			return this.first == null;
+			return this.bytes == 0 && this.single == null;
 		}
 
 		byte[] payload() {
-			SseFrame first = this.first;
-			List<SseFrame> more = this.more;
-			if (more == null) {
-				return first.bytes();
+			if (this.buffer == null) {
+				return this.single.bytes();
 			}
-			byte[] payload = new byte[this.bytes];
-			System.arraycopy(first.bytes(), 0, payload, 0, first.size());
-			int position = first.size();
-			for (SseFrame frame : more) {
-				System.arraycopy(frame.bytes(), 0, payload, position, frame.size());
-				position += frame.size();
-			}
-			return payload;
+			return (this.bytes == this.buffer.length) ? this.buffer : Arrays.copyOf(this.buffer, this.bytes);
 		}
 
 	}

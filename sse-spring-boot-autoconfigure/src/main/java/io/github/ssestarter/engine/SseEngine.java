@@ -201,6 +201,7 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 		SseConnection connection = new SseConnection(clientId, subscription.userId(), subscription.sessionId(),
 				topicsOf(clientId, subscription), deadline(), transport, this.settings.connection(), this.writer,
 				this.counters, this);
+		transport.attach(connection);
 		SseDispatcher.Registration registration;
 		try {
 			registration = register(connection);

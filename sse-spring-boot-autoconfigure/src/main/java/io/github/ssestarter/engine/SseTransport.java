@@ -5,13 +5,20 @@ import java.io.IOException;
 /**
  * Where a connection's bytes go: the HTTP response of one stream. The engine calls it from
  * one writer thread at a time per connection.
+ * <p>
+ * A transport either blocks in {@link #write} until the bytes are sent (the default), or
+ * is <em>non-blocking</em>: it reports through {@link #isReady()} whether a write can be
+ * taken now, and when it said no, calls {@link SseConnection#writePossible()} once it can.
+ * A client that stops reading then holds no writer thread at all.
  *
  * @since 0.1.0
  */
 public interface SseTransport {
 
 	/**
-	 * Write the bytes and flush them to the client.
+	 * Write the bytes and flush them to the client. A non-blocking transport takes them
+	 * without waiting (keeping what the socket cannot take yet) and then reports
+	 * {@link #isReady()} {@code false} until it has sent them.
 	 * @param bytes one or more complete SSE blocks
 	 * @throws IOException if the client is gone
 	 */
@@ -32,6 +39,26 @@ public interface SseTransport {
 	 */
 	default boolean confirmsCompletion() {
 		return false;
+	}
+
+	/**
+	 * Called once, before any write, with the connection this transport serves: a
+	 * non-blocking transport keeps it to call {@link SseConnection#writePossible()}.
+	 * @param connection the connection
+	 */
+	default void attach(SseConnection connection) {
+	}
+
+	/**
+	 * Whether a {@link #write} now would be taken without waiting, everything written
+	 * before having been sent. When this returns {@code false}, the transport must call
+	 * {@link SseConnection#writePossible()} once that changes. Blocking transports are
+	 * always ready.
+	 * @return {@code true} if the connection may write now
+	 * @throws IOException if the client is gone
+	 */
+	default boolean isReady() throws IOException {
+		return true;
 	}
 
 }

@@ -1,18 +1,16 @@
 package io.github.ssestarter.web;
 
+import java.io.IOException;
 import java.time.Duration;
 
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 
-import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import io.github.ssestarter.SseTopics;
 import io.github.ssestarter.engine.CloseReason;
@@ -31,9 +29,10 @@ import io.github.ssestarter.security.SseTopicAccess;
  * that the client may have every topic it asks for (403), and the user's stream limit
  * (429). The user id is captured here, on the request thread, for the stream's whole life.
  * Then it answers {@code 200 text/event-stream} with caching and proxy buffering turned
- * off. The emitter's timeout is always set, a little beyond the stream's maximum lifetime,
- * so the container's default async timeout never ends a stream with an error; the engine
- * ends it first, with a retry hint.
+ * off, and the response stays open in asynchronous, non-blocking mode
+ * ({@link ServletSseTransport}). The async timeout is always set, a little beyond the
+ * stream's maximum lifetime, so the container's default async timeout never ends a stream
+ * with an error; the engine ends it first, with a retry hint.
  *
  * @since 0.1.0
  */
@@ -53,7 +52,7 @@ public class SseStreamController {
 
 	private final Settings settings;
 
-	private final long emitterTimeoutMillis;
+	private final long asyncTimeoutMillis;
 
 	/**
 	 * Create the controller.
@@ -68,16 +67,17 @@ public class SseStreamController {
 		this.principalResolver = principalResolver;
 		this.topicAccess = topicAccess;
 		this.settings = settings;
-		this.emitterTimeoutMillis = settings.maxLifetime().plus(TIMEOUT_MARGIN).toMillis();
+		this.asyncTimeoutMillis = settings.maxLifetime().plus(TIMEOUT_MARGIN).toMillis();
 	}
 
 	/**
 	 * Open a stream.
 	 * @param request the request
-	 * @return the streaming response
+	 * @param response the response, written by the engine from now on
+	 * @throws IOException if the response cannot be streamed
 	 */
 	@GetMapping("${sse.web.path:/api/v1/sse}")
-	public ResponseEntity<SseEmitter> stream(HttpServletRequest request) {
+	public void stream(HttpServletRequest request, HttpServletResponse response) throws IOException {
 		SseStreamRequest.Parsed parsed = SseStreamRequest.parse(request, this.settings.maxTopics());
 		String userId = this.principalResolver.resolveUserId(request);
 		if (userId == null && !this.settings.anonymousAllowed()) {
@@ -92,12 +92,12 @@ public class SseStreamController {
 		if (refused != null) {
 			throw forbidden(refused);
 		}
-		SseEmitter emitter = new SseEmitter(this.emitterTimeoutMillis);
+		ServletSseTransport transport = new ServletSseTransport(request, response);
 		SseConnection connection;
 		try {
 			connection = this.engine.open(
 					new SseSubscription(userId, subscriber.sessionId(), parsed.topics(), parsed.lastEventId()),
-					new SseEmitterTransport(emitter));
+					transport);
 		}
 		catch (SseUserLimitException ex) {
 			SseRequestException tooMany = new SseRequestException(HttpStatus.TOO_MANY_REQUESTS, "too-many-streams",
@@ -106,19 +106,16 @@ public class SseStreamController {
 			tooMany.getHeaders().set(HttpHeaders.RETRY_AFTER, Integer.toString(USER_LIMIT_RETRY_AFTER_SECONDS));
 			throw tooMany;
 		}
-		if (connection != null) {
-			emitter.onCompletion(() -> connection.transportClosed(CloseReason.CLIENT));
-			emitter.onError((ex) -> connection.transportClosed(CloseReason.CLIENT));
-			emitter.onTimeout(() -> {
-				connection.transportClosed(CloseReason.TIMEOUT);
-				emitter.complete(); // completes the request now, so no timeout error is dispatched
-			});
+		if (connection == null) {
+			return; // refused (shutting down or full): the transport already wrote why
 		}
-		return ResponseEntity.ok()
-			.cacheControl(CacheControl.noCache().noTransform())
-			.header("X-Accel-Buffering", "no")
-			.contentType(MediaType.TEXT_EVENT_STREAM)
-			.body(emitter);
+		try {
+			transport.begin(this.asyncTimeoutMillis);
+		}
+		catch (IOException | RuntimeException ex) {
+			connection.transportClosed(CloseReason.ERROR);
+			throw ex;
+		}
 	}
 
 	private static SseRequestException forbidden(String topic) {

@@ -5,6 +5,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -28,13 +30,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A client that never reads (a raw socket with a tiny receive window) next to a fast one,
- * with small queues so that the stalled one overflows quickly.
+ * Clients that never read (raw sockets with a tiny receive window) next to a fast one, with
+ * small queues so that the stalled ones overflow quickly, and only two writer threads: more
+ * stalled clients than writer threads, so a stalled client that held a thread (a blocking
+ * write) would starve the fast one until the write timeout.
  */
 @SpringBootTest(classes = SseTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "sse.buffer.max-bytes=256KB", "sse.buffer.max-events=200", "sse.write-timeout=3s",
-				"sse.max-event-size=128KB" })
+				"sse.max-event-size=128KB", "sse.writer.threads=2", "sse.writer.max-threads=2" })
 class SseSlowClientIntegrationTest {
+
+	/** More than the writer threads. */
+	private static final int STALLED = 4;
 
 	@LocalServerPort
 	int port;
@@ -50,31 +57,27 @@ class SseSlowClientIntegrationTest {
 	}
 
 	@Test
-	void aClientThatNeverReadsDoesNotSlowAFastOneAndItsLossesAreCounted() throws Exception {
+	void clientsThatNeverReadDoNotSlowAFastOneAndTheirLossesAreCounted() throws Exception {
 		long queueFullBefore = this.engine.counters().dropped(DropReason.QUEUE_FULL);
 		long slowBefore = this.engine.counters().closed(CloseReason.SLOW);
-		try (TestSseClient fast = TestSseClient.connect(url("/api/v1/sse?topics=load,fast-only"));
-				Socket stalled = new Socket()) {
+		List<Socket> stalled = new ArrayList<>();
+		try (TestSseClient fast = TestSseClient.connect(url("/api/v1/sse?topics=load,fast-only"))) {
 			fast.next("sse.connected");
-			stalled.setReceiveBufferSize(4096);
-			stalled.connect(new InetSocketAddress("localhost", this.port));
-			OutputStream out = stalled.getOutputStream();
-			out.write(("GET /api/v1/sse?topics=load HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n")
-				.getBytes(StandardCharsets.US_ASCII));
-			out.flush(); // and never read a byte
-			await().until(() -> this.engine.registry().subscribers("load").size() == 2);
-			SseConnection slow = this.engine.registry()
+			for (int i = 0; i < STALLED; i++) {
+				stalled.add(stalledClient());
+			}
+			await().until(() -> this.engine.registry().subscribers("load").size() == STALLED + 1);
+			List<SseConnection> slow = this.engine.registry()
 				.subscribers("load")
 				.stream()
 				.filter((c) -> !c.topics().contains("fast-only"))
-				.findFirst()
-				.orElseThrow();
+				.toList();
 			String payload = "x".repeat(8 * 1024);
 			int published = 0;
 			long worstWaitMillis = 0;
-			// Publish until the stalled client's queue has overflowed (its socket buffers are full by then),
+			// Publish until every stalled client's queue has overflowed (their socket buffers are full by then),
 			// and keep going a little; the fast client must get every event, each one promptly.
-			while ((slow.droppedEvents() == 0 || published < 200) && published < 20_000) {
+			while ((slow.stream().anyMatch((c) -> c.droppedEvents() == 0) || published < 200) && published < 20_000) {
 				String id = this.sse.publish("load", SseEvent.of("load", published + ":" + payload));
 				long start = System.nanoTime();
 				Event event = fast.next();
@@ -83,20 +86,36 @@ class SseSlowClientIntegrationTest {
 				assertThat(event.data()).startsWith(published + ":");
 				published++;
 			}
-			assertThat(slow.droppedEvents()).as("the stalled client overflowed").isPositive();
-			assertThat(worstWaitMillis).as("the fast client never waited for the stalled one's write timeout")
+			assertThat(slow).as("every stalled client overflowed").allMatch((c) -> c.droppedEvents() > 0);
+			assertThat(worstWaitMillis).as("the fast client never waited for a stalled one's write timeout")
 				.isLessThan(3000);
 			assertThat(this.engine.counters().dropped(DropReason.QUEUE_FULL)).isGreaterThan(queueFullBefore);
-			// Its blocked write outlives sse.write-timeout: it is closed as slow.
-			await().atMost(Duration.ofSeconds(15)).until(() -> !slow.isOpen());
-			assertThat(slow.closeReason()).isEqualTo(CloseReason.SLOW);
-			assertThat(this.engine.counters().closed(CloseReason.SLOW)).isGreaterThan(slowBefore);
-			assertThat(slow.queuedBytes()).isZero();
-			stalled.close();
-			// Once the stalled client is gone, its blocked write fails and the container confirms the end of
-			// the request: none is left in progress to hold up a graceful shutdown.
-			await().atMost(Duration.ofSeconds(10)).until(() -> !this.engine.liveConnectionsView().contains(slow));
+			// Unwritable for longer than sse.write-timeout: closed as slow.
+			await().atMost(Duration.ofSeconds(15)).until(() -> slow.stream().noneMatch(SseConnection::isOpen));
+			assertThat(slow).allMatch((c) -> c.closeReason() == CloseReason.SLOW && c.queuedBytes() == 0);
+			assertThat(this.engine.counters().closed(CloseReason.SLOW)).isGreaterThanOrEqualTo(slowBefore + STALLED);
+			// The container confirms the end of each request: none is left in progress to hold up a graceful
+			// shutdown.
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> slow.stream().noneMatch(this.engine.liveConnectionsView()::contains));
 		}
+		finally {
+			for (Socket socket : stalled) {
+				socket.close();
+			}
+		}
+	}
+
+	/** A stream whose client sends its request and never reads a byte. */
+	private Socket stalledClient() throws Exception {
+		Socket socket = new Socket();
+		socket.setReceiveBufferSize(4096);
+		socket.connect(new InetSocketAddress("localhost", this.port));
+		OutputStream out = socket.getOutputStream();
+		out.write(("GET /api/v1/sse?topics=load HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n")
+			.getBytes(StandardCharsets.US_ASCII));
+		out.flush();
+		return socket;
 	}
 
 }

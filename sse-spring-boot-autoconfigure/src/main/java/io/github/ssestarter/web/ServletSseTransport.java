@@ -1,0 +1,251 @@
+package io.github.ssestarter.web;
+
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+
+import io.github.ssestarter.engine.CloseReason;
+import io.github.ssestarter.engine.SseConnection;
+import io.github.ssestarter.engine.SseTransport;
+
+/**
+ * A stream written straight to the servlet response with non-blocking I/O (Servlet
+ * {@link WriteListener}): a write never waits for the client, so a client that stops
+ * reading holds no thread; the container calls back when its socket drains. The
+ * pre-encoded bytes go to the output stream as they are, with no message conversion.
+ * <p>
+ * The connection is opened before the response goes asynchronous (the engine may still
+ * refuse it, or the per-user limit may turn it into a 429), so until {@link #begin} the
+ * transport reports itself not ready and the engine waits; a refusal written before
+ * {@link #begin} goes out as an ordinary blocking response on the request thread.
+ * <p>
+ * Once the container reports the end of the request (completion, error, timeout) the
+ * response is never touched again: the container recycles it for other requests. The
+ * callback marks the transport ended and then waits, under {@code lock}, for a write in
+ * progress to return; writes take the lock and check the mark. Like Spring's own async
+ * response wrapper, writes only try the lock and give up once the mark is set, so a
+ * callback and a write cannot wait for each other.
+ */
+final class ServletSseTransport implements SseTransport, WriteListener, AsyncListener {
+
+	private final HttpServletRequest request;
+
+	private final HttpServletResponse response;
+
+	private volatile @Nullable SseConnection connection;
+
+	private volatile @Nullable AsyncContext async;
+
+	private volatile @Nullable ServletOutputStream out;
+
+	/** Bytes were written but the stream could not be flushed yet (touched by the one drainer). */
+	private boolean flushPending;
+
+	/** The engine asked to complete the response (possibly before it went asynchronous). */
+	private volatile boolean completeRequested;
+
+	/** The container ended the request: it may already serve another one with these objects. */
+	private volatile boolean ended;
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private final AtomicBoolean completed = new AtomicBoolean();
+
+	ServletSseTransport(HttpServletRequest request, HttpServletResponse response) {
+		this.request = request;
+		this.response = response;
+	}
+
+	/**
+	 * Make the response an open event stream: headers, asynchronous mode, non-blocking
+	 * output. The container then calls {@link #onWritePossible()}, and the engine starts
+	 * writing.
+	 * @param timeoutMillis the async timeout, beyond the stream's maximum lifetime
+	 * @throws IOException if the output stream is not available
+	 */
+	void begin(long timeoutMillis) throws IOException {
+		setHeaders();
+		AsyncContext context = this.request.startAsync(this.request, this.response);
+		context.setTimeout(timeoutMillis);
+		context.addListener(this);
+		this.async = context;
+		ServletOutputStream stream = this.response.getOutputStream();
+		stream.setWriteListener(this);
+		// Published only now: before setWriteListener the stream is still blocking, and a
+		// drainer that saw it ready then would write while the container's first
+		// onWritePossible is pending, which non-blocking mode forbids.
+		this.out = stream;
+		if (this.completeRequested) {
+			completeOnce(context); // the stream ended while the response was being set up
+			return;
+		}
+		SseConnection current = this.connection;
+		if (current != null) {
+			current.writePossible(); // in case the container called back before out was set
+		}
+	}
+
+	private void setHeaders() {
+		this.response.setStatus(HttpServletResponse.SC_OK);
+		this.response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);
+		this.response.setHeader(HttpHeaders.CACHE_CONTROL, "no-cache, no-transform");
+		this.response.setHeader("X-Accel-Buffering", "no"); // nginx: do not buffer the stream
+	}
+
+	@Override
+	public void attach(SseConnection connection) {
+		this.connection = connection;
+	}
+
+	@Override
+	public boolean isReady() throws IOException {
+		ServletOutputStream stream = this.out;
+		if (stream == null) {
+			return false; // not asynchronous yet: begin() leads to onWritePossible()
+		}
+		lockWhileUsable();
+		try {
+			if (!stream.isReady()) {
+				return false;
+			}
+			if (this.flushPending) {
+				this.flushPending = false;
+				stream.flush();
+				return stream.isReady();
+			}
+			return true;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	@Override
+	public void write(byte[] bytes) throws IOException {
+		ServletOutputStream stream = this.out;
+		if (stream == null) { // a refusal, on the request thread, before the response went asynchronous
+			setHeaders();
+			this.response.getOutputStream().write(bytes);
+			this.response.flushBuffer();
+			return;
+		}
+		lockWhileUsable();
+		try {
+			stream.write(bytes);
+			if (stream.isReady()) {
+				stream.flush();
+			}
+			else {
+				this.flushPending = true; // flushed by isReady() once the container says it may
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/** Take the lock unless the request has ended; then the client is gone as far as the engine is concerned. */
+	private void lockWhileUsable() throws IOException {
+		try {
+			while (!this.ended) {
+				if (this.lock.tryLock(100, TimeUnit.MILLISECONDS)) {
+					if (!this.ended) {
+						return;
+					}
+					this.lock.unlock();
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		throw new IOException("The response has ended");
+	}
+
+	@Override
+	public void complete() {
+		this.completeRequested = true;
+		AsyncContext context = this.async;
+		if (context != null && !this.ended) {
+			completeOnce(context);
+		}
+	}
+
+	private void completeOnce(AsyncContext context) {
+		if (this.completed.compareAndSet(false, true)) {
+			try {
+				context.complete();
+			}
+			catch (IllegalStateException ex) {
+				// the container ended the request meanwhile
+			}
+		}
+	}
+
+	@Override
+	public boolean confirmsCompletion() {
+		return this.async != null; // onComplete confirms; a refused request ends when the controller returns
+	}
+
+	// ---- container callbacks ----------------------------------------------------------
+
+	@Override
+	public void onWritePossible() {
+		SseConnection current = this.connection;
+		if (current != null) {
+			current.writePossible();
+		}
+	}
+
+	@Override
+	public void onError(Throwable failure) {
+		closed(CloseReason.CLIENT);
+	}
+
+	@Override
+	public void onComplete(AsyncEvent event) {
+		closed(CloseReason.CLIENT);
+	}
+
+	@Override
+	public void onTimeout(AsyncEvent event) {
+		closed(CloseReason.TIMEOUT);
+		if (this.completed.compareAndSet(false, true)) {
+			event.getAsyncContext().complete(); // ends the request now, so no timeout error is dispatched
+		}
+	}
+
+	@Override
+	public void onError(AsyncEvent event) {
+		closed(CloseReason.CLIENT);
+	}
+
+	@Override
+	public void onStartAsync(AsyncEvent event) {
+	}
+
+	/** The container ended the request: wait for a write in progress, then never touch the response again. */
+	private void closed(CloseReason reason) {
+		this.ended = true;
+		this.lock.lock();
+		this.lock.unlock();
+		SseConnection current = this.connection;
+		if (current != null) {
+			current.transportClosed(reason);
+		}
+	}
+
+}
