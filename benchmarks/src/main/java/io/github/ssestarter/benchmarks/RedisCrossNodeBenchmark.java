@@ -20,6 +20,7 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import io.github.ssestarter.SseEvent;
 import io.github.ssestarter.SseService;
+import io.github.ssestarter.benchmarks.servers.Servers;
 import io.github.ssestarter.redis.RedisStreamKeys;
 
 /**
@@ -79,9 +80,10 @@ final class RedisCrossNodeBenchmark {
 
 	private static ConfigurableApplicationContext node(String backplane, String prefix) {
 		return new SpringApplicationBuilder(BenchmarkApplication.class)
-			.properties("server.port=0", "sse.backplane.type=" + backplane, "sse.backplane.redis.key-prefix=" + prefix,
+			.properties(Servers.on("tomcat"))
+			.properties("sse.backplane.type=" + backplane, "sse.backplane.redis.key-prefix=" + prefix,
 					"sse.buffer.max-events=100000", "sse.buffer.max-bytes=64MB", "sse.limits.max-connections=100000",
-					"sse.backplane.redis.history-length=100000")
+					"sse.backplane.redis.history-length=100000", "sse.heartbeat.interval=30s")
 			.run();
 	}
 

@@ -3,10 +3,16 @@ package io.github.ssestarter.benchmarks;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import io.github.ssestarter.benchmarks.jmh.MicroBenchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 
 /**
@@ -28,6 +34,14 @@ class BenchmarkSmokeTest {
 			Assumptions.abort(message);
 		}
 		assertThatNoException().isThrownBy(() -> RedisCrossNodeBenchmark.run(true));
+	}
+
+	@Test
+	void microBenchmarks(@TempDir Path output) throws Exception {
+		MicroBenchmarks.run(true, output);
+		assertThat(Files.readString(output.resolve("jmh.md"))).contains("EncodeBenchmark.starterText",
+				"EncodeBenchmark.starterJson", "PublishBenchmark.starterPublish", "RegistryBenchmark.topicSubscribers",
+				"RegistryBenchmark.clientLookup");
 	}
 
 }

@@ -1,0 +1,447 @@
+package io.github.ssestarter.benchmarks.load;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import org.HdrHistogram.Histogram;
+
+import org.springframework.boot.SpringBootVersion;
+
+import io.github.ssestarter.benchmarks.load.LoadResults.FanOut;
+import io.github.ssestarter.benchmarks.load.LoadResults.Idle;
+import io.github.ssestarter.benchmarks.load.LoadResults.Latency;
+import io.github.ssestarter.benchmarks.load.LoadResults.Run;
+import io.github.ssestarter.benchmarks.load.LoadResults.Settings;
+import io.github.ssestarter.benchmarks.load.LoadResults.SlowClients;
+import io.github.ssestarter.benchmarks.load.LoadResults.VariantResult;
+
+/**
+ * The load harness: starts each server variant as its own JVM on loopback, drives it with
+ * {@link LoadClient} and runs the scenarios side by side in one run:
+ * <ul>
+ * <li>fan-out: every client, one topic, publishing as fast as the variant can;</li>
+ * <li>latency: every client at a fixed rate, publish-to-receive percentiles;</li>
+ * <li>slow clients: a tenth of the clients stop reading; the others' rate and p99 against
+ * the same clients alone, and the heap the stalled backlog retains;</li>
+ * <li>idle: many connections in a fresh JVM, heap and resident memory per connection.</li>
+ * </ul>
+ * Figures are reported as measured and as ratios to this starter and to the JDK NIO ceiling;
+ * nothing here fails on a number.
+ */
+public final class LoadHarness {
+
+	/** Variant name → what it is; the first is the ceiling, the second the starter. */
+	static final Map<String, String> VARIANTS = new LinkedHashMap<>();
+
+	/** The scenarios, in the order they run. */
+	public static final List<String> SCENARIOS = List.of("fan-out", "latency", "slow-clients", "idle");
+
+	static final String CEILING = "nio";
+
+	static final String STARTER = "starter";
+
+	static {
+		VARIANTS.put(CEILING, "JDK NIO ceiling: pre-encoded frames, one write per socket per batch");
+		VARIANTS.put(STARTER, "this starter, defaults, Tomcat");
+		VARIANTS.put("starter-jetty", "this starter, defaults, Jetty");
+		VARIANTS.put("handrolled", "hand-rolled ConcurrentHashMap<SseEmitter> + send loop, Tomcat");
+		VARIANTS.put("webflux", "WebFlux Flux<ServerSentEvent> from Sinks.many().multicast().directBestEffort(), Netty");
+		VARIANTS.put("eventbus", "ch.rasc:sse-eventbus 2.0.1, Tomcat");
+	}
+
+	private static final int DATA_BYTES = 100;
+
+	private static final long QUIET_MILLIS = 1000;
+
+	private static final int BURST = 100;
+
+	private static final int WINDOW = 200;
+
+	private final Settings settings;
+
+	private final int fanOutSeconds;
+
+	private final Set<String> scenarios;
+
+	private LoadHarness(boolean smoke, Set<String> scenarios) {
+		this.scenarios = scenarios;
+		this.settings = smoke ? new Settings(20, 200, 1000, 1, 2, DATA_BYTES, "1g", true)
+				: new Settings(1000, 10_000, 1000, 10, 100, DATA_BYTES, "1g", false);
+		this.fanOutSeconds = smoke ? 1 : 5;
+	}
+
+	/**
+	 * Run the scenarios for every variant (or those named) and write {@code load.md},
+	 * {@code load.json} and {@code load.png} into the output directory.
+	 * @param smoke whether to run tiny sizes, only to prove the harness works
+	 * @param only the variants to run; empty for all
+	 * @param scenarios some of {@link #SCENARIOS}
+	 * @param output where the results go
+	 * @return the results
+	 */
+	public static Run run(boolean smoke, List<String> only, Set<String> scenarios, Path output) throws Exception {
+		LoadHarness harness = new LoadHarness(smoke, scenarios);
+		List<VariantResult> results = new ArrayList<>();
+		for (Map.Entry<String, String> variant : VARIANTS.entrySet()) {
+			if (only.isEmpty() || only.contains(variant.getKey())) {
+				log("== " + variant.getKey() + ": " + variant.getValue());
+				results.add(harness.measure(variant.getKey(), variant.getValue()));
+			}
+		}
+		Run run = new Run(Instant.now().toString(), machine(), harness.settings, results);
+		Files.createDirectories(output);
+		Files.writeString(output.resolve("load.md"), LoadReport.markdown(run));
+		Files.writeString(output.resolve("load.json"), LoadReport.json(run));
+		LoadChart.write(run, output.resolve("load.png"));
+		System.out.println(LoadReport.markdown(run));
+		return run;
+	}
+
+	private VariantResult measure(String variant, String description) {
+		List<String> notes = new ArrayList<>();
+		FanOut fanOut = null;
+		Latency latency = null;
+		SlowClients slow = null;
+		Idle idle = null;
+		int clients = this.settings.clients();
+		if (this.scenarios.contains("fan-out") || this.scenarios.contains("latency")
+				|| this.scenarios.contains("slow-clients")) {
+			try (ServerProcess server = ServerProcess.start(variant, this.settings.serverHeap());
+					LoadClient client = new LoadClient(2)) {
+				client.connect(server.port, server.path, clients, false);
+				requireConnections(server, clients);
+				fanOut = this.scenarios.contains("fan-out") ? fanOut(server, client, clients) : null;
+				latency = this.scenarios.contains("latency") ? latency(server, client, clients, notes) : null;
+				slow = this.scenarios.contains("slow-clients") ? slowClients(server, client, notes) : null;
+			}
+			catch (Exception ex) {
+				notes.add("stopped early: " + ex.getMessage());
+				log(variant + " stopped early: " + ex);
+			}
+		}
+		if (this.scenarios.contains("idle")) {
+			try {
+				idle = idle(variant, notes);
+			}
+			catch (Exception ex) {
+				notes.add("idle: " + ex.getMessage());
+				log(variant + " idle failed: " + ex);
+			}
+		}
+		return new VariantResult(variant, description, fanOut, latency, slow, idle, notes);
+	}
+
+	private FanOut fanOut(ServerProcess server, LoadClient client, int clients) throws Exception {
+		fullSpeed(server, client, clients, this.fanOutSeconds * 400L); // JIT warm-up
+		Throughput measured = fullSpeed(server, client, clients, this.fanOutSeconds * 1000L);
+		log(String.format(Locale.ROOT, "fan-out: %,d published, %,.0f deliveries/s, %.3f µs server CPU and %.3f µs "
+				+ "client CPU per delivery, %d dropped", measured.published, measured.deliveriesPerSecond(),
+				measured.cpuMicrosPerDelivery(), measured.clientCpuMicrosPerDelivery(), measured.dropped));
+		boolean any = measured.delivered > 0;
+		return new FanOut(clients, measured.published, measured.delivered, measured.deliveriesPerSecond(),
+				any ? measured.cpuMicrosPerDelivery() : null, any ? measured.clientCpuMicrosPerDelivery() : null,
+				(measured.dropped < 0) ? null : measured.dropped);
+	}
+
+	private Latency latency(ServerProcess server, LoadClient client, int clients, List<String> notes) throws Exception {
+		int rate = this.settings.latencyRate();
+		int seconds = this.settings.latencySeconds();
+		paced(server, client, clients, rate, rate, 2_000); // one second of warm-up
+		Throughput measured = paced(server, client, clients, rate * seconds, rate, seconds * 1_500L);
+		double achieved = measured.published / (measured.publishNanos / 1e9);
+		long expected = measured.published * clients;
+		if (measured.published < (long) rate * seconds || achieved < rate * 0.95) {
+			notes.add(String.format(Locale.ROOT, "latency: could not sustain %d events/s (published %,d in %.1f s)",
+					rate, measured.published, measured.publishNanos / 1e9));
+		}
+		if (measured.delivered < expected) {
+			notes.add(String.format(Locale.ROOT, "latency: %,d of %,d deliveries arrived (%.2f %%)",
+					measured.delivered, expected, 100.0 * measured.delivered / expected));
+		}
+		Histogram latencies = measured.latencies;
+		log(String.format(Locale.ROOT, "latency: %.0f events/s achieved, %,d/%,d delivered, p50 %.2f ms, p99 %.2f ms, "
+				+ "p99.9 %.2f ms", achieved, measured.delivered, expected, millis(latencies, 50), millis(latencies, 99),
+				millis(latencies, 99.9)));
+		return new Latency(clients, rate, achieved, expected, measured.delivered, millis(latencies, 50),
+				millis(latencies, 99), millis(latencies, 99.9), millis(latencies, 100));
+	}
+
+	private SlowClients slowClients(ServerProcess server, LoadClient client, List<String> notes) throws Exception {
+		int stalled = this.settings.stalledClients();
+		int fast = this.settings.clients() - stalled;
+		client.closeLast(stalled);
+		awaitConnections(server, fast, 5); // a server may only notice at its next write: not required
+		fullSpeed(server, client, fast, this.fanOutSeconds * 400L); // warm-up after the change of clients
+		Throughput baseline = fullSpeed(server, client, fast, this.fanOutSeconds * 1000L);
+		long heapBefore = server.stats().heapBytes();
+		client.connect(server.port, server.path, stalled, true);
+		requireConnections(server, fast + stalled);
+		Throughput withStalled;
+		try {
+			withStalled = fullSpeed(server, client, fast, this.fanOutSeconds * 1000L);
+		}
+		catch (PublisherBlockedException ex) {
+			notes.add("slow clients: the publisher blocked on a stalled client and never finished");
+			return new SlowClients(fast, stalled, baseline.ratePerClient(fast), null, null,
+					millis(baseline.latencies, 99), null, null, null);
+		}
+		double unboundedMb = (double) withStalled.published * stalled * (DATA_BYTES + 30) / (1024 * 1024);
+		double retainedMb = (server.stats().heapBytes() - heapBefore) / (1024.0 * 1024);
+		log(String.format(Locale.ROOT, "slow clients: fast clients %,.0f → %,.0f events/s each, p99 %.1f → %.1f ms, "
+				+ "retained %.1f MB", baseline.ratePerClient(fast), withStalled.ratePerClient(fast),
+				millis(baseline.latencies, 99), millis(withStalled.latencies, 99), retainedMb));
+		return new SlowClients(fast, stalled, baseline.ratePerClient(fast), withStalled.ratePerClient(fast),
+				withStalled.ratePerClient(fast) / baseline.ratePerClient(fast), millis(baseline.latencies, 99),
+				millis(withStalled.latencies, 99), retainedMb, unboundedMb);
+	}
+
+	private Idle idle(String variant, List<String> notes) throws Exception {
+		int requested = this.settings.idleConnections();
+		try (ServerProcess server = ServerProcess.start(variant, this.settings.serverHeap());
+				LoadClient client = new LoadClient(2)) {
+			ServerProcess.Stats empty = server.stats();
+			int opened = 0;
+			int measured = 0;
+			int step = Math.max(1, requested / 5);
+			ServerProcess.Stats last = empty;
+			while (opened < requested) {
+				int batch = Math.min(step, requested - opened);
+				client.connect(server.port, server.path, batch, false);
+				int served = server.isAlive() ? awaitConnections(server, opened + batch, 30) : 0;
+				if (served < opened + batch) {
+					notes.add("idle: " + served + " of " + requested + " connections served"
+							+ (server.isAlive() ? "" : "; the server exited (out of memory with a "
+									+ this.settings.serverHeap() + " heap) after " + opened));
+					break;
+				}
+				opened = served;
+				last = server.stats();
+				measured = opened;
+			}
+			if (server.isAlive() && opened == requested) { // one event through every connection, so write paths are set up
+				client.resetCount();
+				server.publish(1, 0, 10_000);
+				client.awaitQuiet(opened, 2_000, 30_000);
+				if (client.received() < opened) {
+					notes.add("idle: " + client.received() + " of " + opened + " connections received the event");
+				}
+				last = server.stats();
+			}
+			if (measured == 0) {
+				return new Idle(requested, opened, null, null);
+			}
+			double heapKb = (last.heapBytes() - empty.heapBytes()) / 1024.0 / measured;
+			double rssKb = (last.rssBytes() - empty.rssBytes()) / 1024.0 / measured;
+			log(String.format(Locale.ROOT, "idle: %,d connections, %.1f KB heap and %.1f KB RSS each", measured, heapKb,
+					rssKb));
+			return new Idle(requested, opened, heapKb, rssKb);
+		}
+	}
+
+	/** Wait until the server counts this many streams; returns its count (-1 if it exited). */
+	private static int awaitConnections(ServerProcess server, int expected, int seconds) throws Exception {
+		long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+		int count;
+		do {
+			try {
+				count = server.connections();
+			}
+			catch (IllegalStateException ex) {
+				if (!server.isAlive()) {
+					return -1;
+				}
+				throw ex;
+			}
+			if (count != expected) {
+				Thread.sleep(20);
+			}
+		}
+		while (count != expected && System.nanoTime() < deadline);
+		return count;
+	}
+
+	private static void requireConnections(ServerProcess server, int expected) throws Exception {
+		int count = awaitConnections(server, expected, 30);
+		if (count != expected) {
+			throw new IllegalStateException("the server serves " + count + " streams, not " + expected);
+		}
+	}
+
+	/**
+	 * Publish at a fixed rate and wait until every delivery arrived or nothing has arrived
+	 * for a second; the rate counts from the first publish to the last arrival.
+	 */
+	private static Throughput paced(ServerProcess server, LoadClient client, int clients, int events, int rate,
+			long maxMillis) throws Exception {
+		Measurement measurement = new Measurement(server, client);
+		long[] published = server.publish(events, rate, maxMillis);
+		if (published == null) {
+			throw new PublisherBlockedException();
+		}
+		return measurement.finish(published[0], published[1], clients);
+	}
+
+	/**
+	 * Publish as fast as the clients take it, for this long: bursts of {@value #BURST}
+	 * events, each sent once all but {@value #WINDOW} of the events published so far have
+	 * reached every client (or nothing has arrived for a second). The publisher never runs
+	 * more than a window ahead of the clients, so no variant drops for want of queue space
+	 * and the server's CPU goes into deliveries, not into events it will discard.
+	 */
+	private static Throughput fullSpeed(ServerProcess server, LoadClient client, int clients, long millis)
+			throws Exception {
+		Measurement measurement = new Measurement(server, client);
+		long sent = 0;
+		long publishNanos = 0;
+		while (System.nanoTime() - measurement.start < millis * 1_000_000L) {
+			long[] published = server.publish(BURST, 0, 30_000);
+			if (published == null) {
+				throw new PublisherBlockedException();
+			}
+			sent += published[0];
+			publishNanos += published[1];
+			client.awaitQuiet((sent - WINDOW) * clients, QUIET_MILLIS, 30_000);
+		}
+		return measurement.finish(sent, publishNanos, clients);
+	}
+
+	/** The counters at the start of a measurement. */
+	private static final class Measurement {
+
+		private final ServerProcess server;
+
+		private final LoadClient client;
+
+		private final long droppedBefore;
+
+		private final long cpuBefore;
+
+		private final long clientCpuBefore;
+
+		final long start;
+
+		Measurement(ServerProcess server, LoadClient client) throws Exception {
+			this.server = server;
+			this.client = client;
+			this.droppedBefore = server.stats().dropped();
+			client.resetCount();
+			client.drainHistogram();
+			this.cpuBefore = server.cpuNanos();
+			this.clientCpuBefore = ownCpuNanos();
+			this.start = System.nanoTime();
+		}
+
+		Throughput finish(long published, long publishNanos, int clients) throws Exception {
+			long last = this.client.awaitQuiet(published * clients, QUIET_MILLIS, 120_000);
+			long cpu = this.server.cpuNanos() - this.cpuBefore;
+			long clientCpu = ownCpuNanos() - this.clientCpuBefore;
+			long delivered = this.client.received();
+			Histogram latencies = this.client.drainHistogram();
+			long droppedAfter = this.server.stats().dropped();
+			long dropped = (this.droppedBefore < 0) ? -1 : droppedAfter - this.droppedBefore;
+			return new Throughput(published, publishNanos, delivered, Math.max(1, last - this.start), cpu, clientCpu,
+					dropped, latencies);
+		}
+
+	}
+
+	/** The variant's publisher did not finish: it is stuck writing to a client. */
+	private static final class PublisherBlockedException extends IllegalStateException {
+
+		PublisherBlockedException() {
+			super("the publisher blocked on a client and never finished");
+		}
+
+	}
+
+	private static Double millis(Histogram histogram, double percentile) {
+		if (histogram.getTotalCount() == 0) {
+			return null;
+		}
+		long nanos = (percentile >= 100) ? histogram.getMaxValue() : histogram.getValueAtPercentile(percentile);
+		return nanos / 1e6;
+	}
+
+	static void log(String line) {
+		System.err.println("[load] " + line);
+	}
+
+	private static long ownCpuNanos() {
+		return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+			.getOperatingSystemMXBean()).getProcessCpuTime();
+	}
+
+	private record Throughput(long published, long publishNanos, long delivered, long elapsedNanos, long cpuNanos,
+			long clientCpuNanos, long dropped, Histogram latencies) {
+
+		double deliveriesPerSecond() {
+			return this.delivered / (this.elapsedNanos / 1e9);
+		}
+
+		double ratePerClient(int clients) {
+			return deliveriesPerSecond() / clients;
+		}
+
+		double cpuMicrosPerDelivery() {
+			return (this.delivered == 0) ? Double.NaN : this.cpuNanos / 1e3 / this.delivered;
+		}
+
+		double clientCpuMicrosPerDelivery() {
+			return (this.delivered == 0) ? Double.NaN : this.clientCpuNanos / 1e3 / this.delivered;
+		}
+
+		double elapsedSeconds() {
+			return this.elapsedNanos / 1e9;
+		}
+
+	}
+
+	/**
+	 * What the results were measured on.
+	 * @return cores, CPU, memory, OS, JVM and Spring Boot version
+	 */
+	public static String machine() {
+		return Machine.describe();
+	}
+
+	private static final class Machine {
+
+		private Machine() {
+		}
+
+		static String describe() {
+			return String.format(Locale.ROOT,
+					"%d cores (%s), %d GB RAM, %s %s, Java %s (%s), Spring Boot %s; load client and servers share the machine",
+					Runtime.getRuntime().availableProcessors(), cpuModel(), memoryGb(), System.getProperty("os.name"),
+					System.getProperty("os.arch"), System.getProperty("java.version"),
+					System.getProperty("java.vm.name"), SpringBootVersion.getVersion());
+		}
+
+		private static String cpuModel() {
+			try {
+				return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+					.filter((line) -> line.startsWith("model name"))
+					.map((line) -> line.substring(line.indexOf(':') + 1).trim())
+					.findFirst()
+					.orElse("unknown CPU");
+			}
+			catch (Exception ex) {
+				return "unknown CPU";
+			}
+		}
+
+		private static long memoryGb() {
+			return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+				.getOperatingSystemMXBean()).getTotalMemorySize() / (1024L * 1024 * 1024);
+		}
+
+	}
+
+}

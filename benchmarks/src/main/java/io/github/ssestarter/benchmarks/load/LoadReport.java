@@ -1,0 +1,259 @@
+package io.github.ssestarter.benchmarks.load;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+import io.github.ssestarter.benchmarks.load.LoadResults.Run;
+import io.github.ssestarter.benchmarks.load.LoadResults.VariantResult;
+
+/** The load harness's results as Markdown and JSON, each figure with its ratio to the starter and the ceiling. */
+final class LoadReport {
+
+	/** The four headline figures, how to read each from a result, and whether lower is better. */
+	enum Figure {
+
+		DELIVERIES_PER_SECOND("full-speed deliveries/s", false,
+				(r) -> (r.fanOut() != null) ? r.fanOut().deliveriesPerSecond() : null),
+		CPU_MICROS_PER_DELIVERY("server CPU µs per delivery", true,
+				(r) -> (r.fanOut() != null) ? r.fanOut().cpuMicrosPerDelivery() : null),
+		P99_MILLIS("p99 ms at the fixed rate", true, (r) -> (r.latency() != null) ? r.latency().p99Millis() : null),
+		HEAP_KB_PER_IDLE_CONNECTION("heap KB per idle connection", true,
+				(r) -> (r.idle() != null) ? r.idle().heapKbPerConnection() : null);
+
+		final String label;
+
+		final boolean lowerIsBetter;
+
+		final Function<VariantResult, Double> value;
+
+		Figure(String label, boolean lowerIsBetter, Function<VariantResult, Double> value) {
+			this.label = label;
+			this.lowerIsBetter = lowerIsBetter;
+			this.value = value;
+		}
+
+		Double of(VariantResult result) {
+			return (result == null) ? null : this.value.apply(result);
+		}
+
+	}
+
+	private LoadReport() {
+	}
+
+	static String markdown(Run run) {
+		StringBuilder out = new StringBuilder("# Load: this starter, the alternatives, and the machine's ceiling\n\n");
+		out.append("Measured ").append(run.date()).append(" on ").append(run.machine()).append(".\n\n");
+		var settings = run.settings();
+		out.append(String.format(Locale.ROOT, "%,d clients on one topic, %d-byte events, server heap %s; fixed rate %,d "
+				+ "events/s for %d s; %d of the clients stall in the slow-client scenario; %,d idle connections.%s\n\n",
+				settings.clients(), settings.dataBytes(), settings.serverHeap(), settings.latencyRate(),
+				settings.latencySeconds(), settings.stalledClients(), settings.idleConnections(),
+				settings.smoke() ? " **Smoke run: sizes too small to mean anything.**" : ""));
+		out.append("Ratios are against this starter (×starter) and the JDK NIO ceiling (×ceiling), measured in the same run.\n\n");
+		headline(run, out);
+		fanOut(run, out);
+		latency(run, out);
+		slowClients(run, out);
+		idle(run, out);
+		targets(run, out);
+		out.append("\n## Variants and notes\n\n");
+		for (VariantResult result : run.variants()) {
+			out.append("- **").append(result.variant()).append("**: ").append(result.description()).append('\n');
+			for (String note : result.notes()) {
+				out.append("  - ").append(note).append('\n');
+			}
+		}
+		return out.toString();
+	}
+
+	private static void headline(Run run, StringBuilder out) {
+		out.append("## Headline\n\n| variant |");
+		for (Figure figure : Figure.values()) {
+			out.append(' ').append(figure.label).append(" |");
+		}
+		out.append("\n|---|").append("---|".repeat(Figure.values().length)).append('\n');
+		VariantResult starter = find(run, LoadHarness.STARTER);
+		VariantResult ceiling = find(run, LoadHarness.CEILING);
+		for (VariantResult result : run.variants()) {
+			out.append("| ").append(result.variant()).append(" |");
+			for (Figure figure : Figure.values()) {
+				Double value = figure.of(result);
+				out.append(' ').append(number(value));
+				if (value != null) {
+					out.append(" (").append(ratio(value, figure.of(starter))).append(" ×starter, ")
+						.append(ratio(value, figure.of(ceiling))).append(" ×ceiling)");
+				}
+				out.append(" |");
+			}
+			out.append('\n');
+		}
+		out.append('\n');
+	}
+
+	private static void fanOut(Run run, StringBuilder out) {
+		out.append("## Fan-out: publishing as fast as the clients take it\n\n");
+		out.append("The publisher sends bursts of 100 events and stays at most 200 events ahead of the slowest "
+				+ "client, so queues never overflow and CPU goes into deliveries. Client CPU is the load client's.\n\n");
+		out.append("| variant | published | delivered | deliveries/s | server CPU µs/delivery | client CPU µs/delivery "
+				+ "| dropped by server |\n");
+		out.append("|---|---|---|---|---|---|---|\n");
+		for (VariantResult result : run.variants()) {
+			var fanOut = result.fanOut();
+			if (fanOut != null) {
+				out.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %s | %s | %s | %s |\n", result.variant(),
+						fanOut.published(), fanOut.delivered(), number(fanOut.deliveriesPerSecond()),
+						number(fanOut.cpuMicrosPerDelivery()), number(fanOut.clientCpuMicrosPerDelivery()),
+						(fanOut.dropped() != null) ? String.format(Locale.ROOT, "%,d", fanOut.dropped())
+								: "not counted"));
+			}
+		}
+		out.append('\n');
+	}
+
+	private static void latency(Run run, StringBuilder out) {
+		out.append("## Latency: publish to receive at a fixed rate\n\n");
+		out.append("| variant | events/s achieved | delivered | p50 ms | p99 ms | p99.9 ms | max ms |\n");
+		out.append("|---|---|---|---|---|---|---|\n");
+		for (VariantResult result : run.variants()) {
+			var latency = result.latency();
+			if (latency != null) {
+				out.append(String.format(Locale.ROOT, "| %s | %s | %.2f %% | %s | %s | %s | %s |\n", result.variant(),
+						number(latency.achievedRate()), 100.0 * latency.delivered() / Math.max(1, latency.expected()),
+						number(latency.p50Millis()), number(latency.p99Millis()), number(latency.p999Millis()),
+						number(latency.maxMillis())));
+			}
+		}
+		out.append('\n');
+	}
+
+	private static void slowClients(Run run, StringBuilder out) {
+		out.append("## Slow clients: fast clients' full-speed rate alone and with stalled clients beside them\n\n");
+		out.append("| variant | events/s per fast client, alone | with stalled | ratio | p99 ms alone | p99 ms with stalled "
+				+ "| heap retained for stalled clients (MB) | unbounded backlog would be (MB) |\n");
+		out.append("|---|---|---|---|---|---|---|---|\n");
+		for (VariantResult result : run.variants()) {
+			var slow = result.slowClients();
+			if (slow != null) {
+				out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", result.variant(),
+						number(slow.baselineRatePerClient()), number(slow.stalledRatePerClient()),
+						number(slow.rateRatio()), number(slow.baselineP99Millis()), number(slow.stalledP99Millis()),
+						number(slow.retainedHeapMb()), number(slow.unboundedBacklogMb())));
+			}
+		}
+		out.append('\n');
+	}
+
+	private static void idle(Run run, StringBuilder out) {
+		out.append("## Idle connections: memory per connection\n\n");
+		out.append("| variant | opened / requested | heap KB per connection | RSS KB per connection |\n");
+		out.append("|---|---|---|---|\n");
+		for (VariantResult result : run.variants()) {
+			var idle = result.idle();
+			if (idle != null) {
+				out.append(String.format(Locale.ROOT, "| %s | %,d / %,d | %s | %s |\n", result.variant(), idle.opened(),
+						idle.requested(), number(idle.heapKbPerConnection()), number(idle.rssKbPerConnection())));
+			}
+		}
+		out.append('\n');
+	}
+
+	private static void targets(Run run, StringBuilder out) {
+		out.append("## The starter against its targets\n\n| target | measured | met |\n|---|---|---|\n");
+		for (Target target : targets(run)) {
+			out.append("| ").append(target.target()).append(" | ").append(target.measured()).append(" | ")
+				.append(target.met() == null ? "not measured" : (target.met() ? "yes" : "**no**")).append(" |\n");
+		}
+	}
+
+	record Target(String target, String measured, Boolean met) {
+	}
+
+	static List<Target> targets(Run run) {
+		VariantResult starter = find(run, LoadHarness.STARTER);
+		VariantResult ceiling = find(run, LoadHarness.CEILING);
+		List<Target> targets = new ArrayList<>();
+		Double cpu = Figure.CPU_MICROS_PER_DELIVERY.of(starter);
+		Double cpuCeiling = Figure.CPU_MICROS_PER_DELIVERY.of(ceiling);
+		targets.add(new Target("server CPU per delivery within 1.3× the ceiling's",
+				(cpu != null && cpuCeiling != null) ? ratio(cpu, cpuCeiling) + "×" : "n/a",
+				(cpu != null && cpuCeiling != null) ? cpu <= 1.3 * cpuCeiling : null));
+		var latency = (starter != null) ? starter.latency() : null;
+		targets.add(new Target("no drops and p99 under 20 ms at the fixed rate",
+				(latency != null) ? String.format(Locale.ROOT, "p99 %s ms, %,d of %,d delivered", number(latency.p99Millis()),
+						latency.delivered(), latency.expected()) : "n/a",
+				(latency != null && latency.p99Millis() != null)
+						? latency.p99Millis() < 20 && latency.delivered() >= latency.expected() : null));
+		for (String variant : List.of(LoadHarness.STARTER, "starter-jetty")) {
+			Double heap = Figure.HEAP_KB_PER_IDLE_CONNECTION.of(find(run, variant));
+			targets.add(new Target("under 25 KB heap per idle connection (" + variant + ")",
+					(heap != null) ? number(heap) + " KB" : "n/a", (heap != null) ? heap < 25 : null));
+		}
+		var slow = (starter != null) ? starter.slowClients() : null;
+		targets.add(new Target("fast clients within 10 % of their rate when 10 % stall",
+				(slow != null && slow.rateRatio() != null) ? number(slow.rateRatio()) + "× their rate alone" : "n/a",
+				(slow != null && slow.rateRatio() != null) ? slow.rateRatio() >= 0.9 : null));
+		return targets;
+	}
+
+	static String json(Run run) {
+		VariantResult starter = find(run, LoadHarness.STARTER);
+		VariantResult ceiling = find(run, LoadHarness.CEILING);
+		Map<String, Map<String, Map<String, Double>>> ratios = new LinkedHashMap<>();
+		for (VariantResult result : run.variants()) {
+			Map<String, Map<String, Double>> figures = new LinkedHashMap<>();
+			for (Figure figure : Figure.values()) {
+				Double value = figure.of(result);
+				Map<String, Double> entry = new LinkedHashMap<>();
+				entry.put("value", value);
+				entry.put("toStarter", divide(value, figure.of(starter)));
+				entry.put("toCeiling", divide(value, figure.of(ceiling)));
+				figures.put(figure.name(), entry);
+			}
+			ratios.put(result.variant(), figures);
+		}
+		Map<String, Object> document = new LinkedHashMap<>();
+		document.put("run", run);
+		document.put("ratios", ratios);
+		document.put("targets", targets(run));
+		return JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValueAsString(document);
+	}
+
+	static VariantResult find(Run run, String variant) {
+		return run.variants().stream().filter((r) -> r.variant().equals(variant)).findFirst().orElse(null);
+	}
+
+	private static Double divide(Double value, Double base) {
+		return (value == null || base == null || base == 0) ? null : value / base;
+	}
+
+	private static String ratio(double value, Double base) {
+		return Optional.ofNullable(divide(value, base)).map((r) -> String.format(Locale.ROOT, "%.2f", r)).orElse("n/a");
+	}
+
+	static String number(Double value) {
+		if (value == null || value.isNaN()) {
+			return "n/a";
+		}
+		double magnitude = Math.abs(value);
+		if (magnitude >= 1000) {
+			return String.format(Locale.ROOT, "%,.0f", value);
+		}
+		if (magnitude >= 10) {
+			return String.format(Locale.ROOT, "%.1f", value);
+		}
+		if (magnitude >= 0.1) {
+			return String.format(Locale.ROOT, "%.2f", value);
+		}
+		return String.format(Locale.ROOT, "%.3f", value);
+	}
+
+}

@@ -1,0 +1,128 @@
+package io.github.ssestarter.benchmarks.servers;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.locks.LockSupport;
+
+import com.sun.management.OperatingSystemMXBean;
+
+/**
+ * A variant server in its own JVM, driven by the harness over stdin/stdout:
+ * <ul>
+ * <li>{@code publish <count> <eventsPerSecond> <maxMillis>} (rate 0: as fast as possible; stops early
+ * after maxMillis) → {@code PUBLISHED <published> <nanos>}</li>
+ * <li>{@code stats} → {@code STATS <heapBytesAfterGc> <rssKb> <cpuNanos> <connections> <dropped>}</li>
+ * <li>{@code cpu} → {@code CPU <cpuNanos>}</li>
+ * <li>{@code connections} → {@code CONNECTIONS <n>}</li>
+ * <li>{@code quit}</li>
+ * </ul>
+ * Replies start with {@value #REPLY}, so they stand out from anything else on stdout (logs). Each
+ * event's data is {@code <System.nanoTime() at publish>:} padded to {@value #DATA_BYTES} bytes.
+ */
+public final class ServerMain {
+
+	/** The prefix of every line the harness reads. */
+	public static final String REPLY = "@@ ";
+
+	static final int DATA_BYTES = 100;
+
+	private ServerMain() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		Variant variant = switch (args[0]) {
+			case "starter" -> new StarterVariant("tomcat");
+			case "starter-jetty" -> new StarterVariant("jetty");
+			case "handrolled" -> new HandRolledVariant();
+			case "webflux" -> new WebFluxVariant();
+			case "eventbus" -> new EventBusVariant();
+			case "nio" -> new NioVariant();
+			default -> throw new IllegalArgumentException("Unknown variant " + args[0]);
+		};
+		int port = variant.start();
+		reply("READY " + port + " " + variant.path());
+		BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+		String line;
+		while ((line = commands.readLine()) != null) {
+			String[] command = line.trim().split(" ");
+			switch (command[0]) {
+				case "publish" -> {
+					reply("PUBLISHED " + publish(variant, Integer.parseInt(command[1]), Integer.parseInt(command[2]),
+							Long.parseLong(command[3])));
+				}
+				case "stats" -> reply("STATS " + heapAfterGc() + " " + rssKb() + " " + cpuNanos() + " "
+						+ variant.connections() + " " + variant.dropped());
+				case "cpu" -> reply("CPU " + cpuNanos());
+				case "connections" -> reply("CONNECTIONS " + variant.connections());
+				case "quit" -> {
+					reply("BYE");
+					System.exit(0);
+				}
+				default -> reply("ERROR unknown command " + command[0]);
+			}
+		}
+		System.exit(0);
+	}
+
+	private static void reply(String line) {
+		System.out.println(REPLY + line);
+		System.out.flush();
+	}
+
+	/**
+	 * Publish at a fixed rate (pacing against the clock, so a late event does not push the
+	 * later ones back) or as fast as possible; returns the events published and the time taken.
+	 */
+	private static String publish(Variant variant, int count, int perSecond, long maxMillis) {
+		String padding = "x".repeat(DATA_BYTES);
+		long start = System.nanoTime();
+		long stop = start + maxMillis * 1_000_000L;
+		long interval = (perSecond > 0) ? 1_000_000_000L / perSecond : 0;
+		int i = 0;
+		for (; i < count && (i % 64 != 0 || System.nanoTime() < stop); i++) {
+			if (interval > 0) {
+				long due = start + i * interval;
+				long wait;
+				while ((wait = due - System.nanoTime()) > 0) {
+					LockSupport.parkNanos(wait);
+				}
+			}
+			String prefix = System.nanoTime() + ":";
+			variant.publish(prefix + padding.substring(prefix.length()));
+		}
+		return i + " " + (System.nanoTime() - start);
+	}
+
+	private static long heapAfterGc() throws InterruptedException {
+		MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+		for (int i = 0; i < 3; i++) {
+			System.gc();
+			Thread.sleep(100);
+		}
+		return memory.getHeapMemoryUsage().getUsed();
+	}
+
+	private static long rssKb() {
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+				if (line.startsWith("VmRSS:")) {
+					return Long.parseLong(line.replaceAll("[^0-9]", ""));
+				}
+			}
+		}
+		catch (Exception ex) {
+			// not Linux
+		}
+		return -1;
+	}
+
+	private static long cpuNanos() {
+		return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+	}
+
+}

@@ -1,0 +1,63 @@
+package io.github.ssestarter.benchmarks.servers;
+
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
+
+import io.github.ssestarter.SseEvent;
+import io.github.ssestarter.SseService;
+import io.github.ssestarter.engine.SseEngine;
+
+/** This starter with its defaults, on Tomcat or Jetty; events go to one topic. */
+final class StarterVariant implements Variant {
+
+	private final String server;
+
+	private SseService sse;
+
+	private SseEngine engine;
+
+	StarterVariant(String server) {
+		this.server = server;
+	}
+
+	@Override
+	public int start() {
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(App.class)
+			.properties(Servers.on(this.server))
+			.properties("sse.limits.max-connections=100000")
+			.run();
+		this.sse = context.getBean(SseService.class);
+		this.engine = context.getBean(SseEngine.class);
+		return ((WebServerApplicationContext) context).getWebServer().getPort();
+	}
+
+	@Override
+	public String path() {
+		return "/api/v1/sse?topics=bench";
+	}
+
+	@Override
+	public void publish(String data) {
+		this.sse.publish("bench", SseEvent.ofData(data));
+	}
+
+	@Override
+	public int connections() {
+		return this.engine.registry().connectionCount();
+	}
+
+	@Override
+	public long dropped() {
+		return this.engine.counters().droppedTotal();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class App {
+
+	}
+
+}

@@ -1,0 +1,24 @@
+package io.github.ssestarter.benchmarks.servers;
+
+/**
+ * One server implementation under test: it serves the stream at {@link #path()} and
+ * publishes events to every connected client when told to.
+ */
+interface Variant {
+
+	/** Start serving; returns the port. */
+	int start() throws Exception;
+
+	/** The path clients open. */
+	String path();
+
+	/** Publish one event with this data to every client of the stream. */
+	void publish(String data);
+
+	/** Streams currently open, as the variant counts them (-1 if it cannot tell). */
+	int connections();
+
+	/** Events dropped for slow clients so far (-1 if the variant cannot tell). */
+	long dropped();
+
+}

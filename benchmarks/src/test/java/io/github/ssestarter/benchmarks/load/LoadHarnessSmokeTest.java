@@ -1,0 +1,46 @@
+package io.github.ssestarter.benchmarks.load;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.github.ssestarter.benchmarks.load.LoadResults.Run;
+import io.github.ssestarter.benchmarks.load.LoadResults.VariantResult;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The load harness in its smoke mode, every variant and scenario with tiny sizes, so that it
+ * cannot rot: each variant's JVM starts, serves, counts its streams and answers, the load
+ * client parses what arrives, and the report, JSON and chart are written. It checks that
+ * the harness works, never a speed.
+ */
+class LoadHarnessSmokeTest {
+
+	@Test
+	void everyVariantRunsEveryScenario(@TempDir Path output) throws Exception {
+		Run run = LoadHarness.run(true, List.of(), new HashSet<>(LoadHarness.SCENARIOS), output);
+		assertThat(run.variants()).extracting(VariantResult::variant)
+			.containsExactlyElementsOf(LoadHarness.VARIANTS.keySet());
+		for (VariantResult result : run.variants()) {
+			assertThat(result.notes()).as(result.variant()).noneMatch((note) -> note.startsWith("stopped early"));
+			assertThat(result.fanOut().delivered()).as(result.variant()).isPositive();
+			assertThat(result.latency().p99Millis()).as(result.variant()).isNotNull();
+			assertThat(result.slowClients().rateRatio()).as(result.variant()).isNotNull();
+			assertThat(result.idle().opened()).as(result.variant()).isEqualTo(result.idle().requested());
+		}
+		for (String exact : List.of(LoadHarness.CEILING, LoadHarness.STARTER, "starter-jetty")) {
+			LoadResults.Latency latency = LoadReport.find(run, exact).latency();
+			assertThat(latency.delivered()).as(exact + ": every event reached every client")
+				.isEqualTo(latency.expected());
+		}
+		assertThat(Files.readString(output.resolve("load.md"))).contains("| starter |");
+		assertThat(Files.readString(output.resolve("load.json"))).contains("\"ratios\"");
+		assertThat(Files.size(output.resolve("load.png"))).isPositive();
+	}
+
+}
