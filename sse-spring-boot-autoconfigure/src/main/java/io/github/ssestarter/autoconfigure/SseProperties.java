@@ -152,6 +152,13 @@ public class SseProperties implements Validator {
 		 */
 		private boolean connectedEvent = true;
 
+		/**
+		 * Whether to swap Tomcat's per-request character buffers (32 KB), which a stream
+		 * never uses, for small ones while the stream is open; they are restored before
+		 * Tomcat reuses the request. Other containers are left as they are.
+		 */
+		private boolean trimContainerBuffers = true;
+
 		private final Publish publish = new Publish();
 
 		private final Cors cors = new Cors();
@@ -178,6 +185,14 @@ public class SseProperties implements Validator {
 
 		public void setConnectedEvent(boolean connectedEvent) {
 			this.connectedEvent = connectedEvent;
+		}
+
+		public boolean isTrimContainerBuffers() {
+			return this.trimContainerBuffers;
+		}
+
+		public void setTrimContainerBuffers(boolean trimContainerBuffers) {
+			this.trimContainerBuffers = trimContainerBuffers;
 		}
 
 		public Publish getPublish() {

@@ -85,7 +85,8 @@ public final class SseWebAutoConfiguration {
 		return new SseStreamController(sseEngine, ssePrincipalResolver, sseTopicAccess,
 				new SseStreamController.Settings(properties.getWeb().getMaxTopics(),
 						properties.getConnection().getMaxLifetime(),
-						(anonymous != null) ? anonymous : defaults.anonymousAllowed()));
+						(anonymous != null) ? anonymous : defaults.anonymousAllowed(),
+						properties.getWeb().isTrimContainerBuffers()));
 	}
 
 	@Bean

@@ -32,6 +32,9 @@ import io.github.ssestarter.engine.SseTransport;
  * transport reports itself not ready and the engine waits; a refusal written before
  * {@link #begin} goes out as an ordinary blocking response on the request thread.
  * <p>
+ * On Tomcat, the request's character buffers, which a stream never uses, are swapped for
+ * small ones while it is open ({@link TomcatStreamBuffers}, {@code sse.web.trim-container-buffers}).
+ * <p>
  * Once the container reports the end of the request (completion, error, timeout) the
  * response is never touched again: the container recycles it for other requests. The
  * callback marks the transport ended and then waits, under {@code lock}, for a write in
@@ -64,9 +67,15 @@ final class ServletSseTransport implements SseTransport, WriteListener, AsyncLis
 
 	private final AtomicBoolean completed = new AtomicBoolean();
 
-	ServletSseTransport(HttpServletRequest request, HttpServletResponse response) {
+	private final boolean trimContainerBuffers;
+
+	/** The container's buffers this stream does not need, released until the request completes. */
+	private volatile @Nullable TomcatStreamBuffers releasedBuffers;
+
+	ServletSseTransport(HttpServletRequest request, HttpServletResponse response, boolean trimContainerBuffers) {
 		this.request = request;
 		this.response = response;
+		this.trimContainerBuffers = trimContainerBuffers;
 	}
 
 	/**
@@ -82,6 +91,9 @@ final class ServletSseTransport implements SseTransport, WriteListener, AsyncLis
 		context.setTimeout(timeoutMillis);
 		context.addListener(this);
 		this.async = context;
+		if (this.trimContainerBuffers) {
+			this.releasedBuffers = TomcatStreamBuffers.release(this.request, this.response);
+		}
 		ServletOutputStream stream = this.response.getOutputStream();
 		stream.setWriteListener(this);
 		// Published only now: before setWriteListener the stream is still blocking, and a
@@ -218,6 +230,11 @@ final class ServletSseTransport implements SseTransport, WriteListener, AsyncLis
 	@Override
 	public void onComplete(AsyncEvent event) {
 		closed(CloseReason.CLIENT);
+		TomcatStreamBuffers released = this.releasedBuffers;
+		if (released != null) {
+			this.releasedBuffers = null;
+			released.restore(); // before the container reuses the request
+		}
 	}
 
 	@Override

@@ -92,7 +92,7 @@ public class SseStreamController {
 		if (refused != null) {
 			throw forbidden(refused);
 		}
-		ServletSseTransport transport = new ServletSseTransport(request, response);
+		ServletSseTransport transport = new ServletSseTransport(request, response, this.settings.trimContainerBuffers());
 		SseConnection connection;
 		try {
 			connection = this.engine.open(
@@ -133,8 +133,11 @@ public class SseStreamController {
 	 * @param maxTopics how many topics a stream may request
 	 * @param maxLifetime how long a stream may stay open
 	 * @param anonymousAllowed whether unauthenticated clients may open streams
+	 * @param trimContainerBuffers whether to release the container's buffers a stream
+	 * never uses while it is open (Tomcat)
 	 */
-	public record Settings(int maxTopics, Duration maxLifetime, boolean anonymousAllowed) {
+	public record Settings(int maxTopics, Duration maxLifetime, boolean anonymousAllowed,
+			boolean trimContainerBuffers) {
 	}
 
 }
