@@ -15,7 +15,8 @@ import io.github.ssestarter.benchmarks.load.LoadHarness;
  * run from the repository root (results go to {@code benchmarks/results/}).
  * <ul>
  * <li>{@code load [--smoke] [--out <dir>] [--scenarios <list>] [variant ...]}: the load harness, every server
- * variant in its own JVM (see {@link LoadHarness});</li>
+ * variant in its own JVM (see {@link LoadHarness}); {@code load --rewrite [--out <dir>]} writes the report
+ * again from the saved {@code load.json};</li>
  * <li>{@code redis-cross-node [--smoke]}: delivery through the Redis backplane against one
  * node with the local backplane;</li>
  * <li>{@code jmh [--smoke] [--out <dir>]}: the hot-path microbenchmarks (see {@link MicroBenchmarks}).</li>
@@ -27,6 +28,7 @@ public final class Benchmarks {
 			Usage: java -jar benchmarks/target/sse-benchmarks.jar <benchmark> [options]
 			  load [--smoke] [--out <dir>] [--scenarios fan-out,latency,slow-clients,idle] [variant ...]
 			       variants: nio starter starter-jetty handrolled webflux eventbus (default: all)
+			  load --rewrite [--out <dir>]   (the report again from load.json, no measuring)
 			  redis-cross-node [--smoke]
 			  jmh [--smoke] [--out <dir>]""";
 
@@ -48,6 +50,10 @@ public final class Benchmarks {
 		}
 		switch (args[0]) {
 			case "load" -> {
+				if (options.remove("--rewrite")) {
+					LoadHarness.rewrite(output);
+					System.exit(0);
+				}
 				Set<String> scenarios = new LinkedHashSet<>(LoadHarness.SCENARIOS);
 				int chosen = options.indexOf("--scenarios");
 				if (chosen >= 0) {

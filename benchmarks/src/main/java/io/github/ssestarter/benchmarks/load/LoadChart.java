@@ -18,7 +18,8 @@ import io.github.ssestarter.benchmarks.load.LoadResults.VariantResult;
 
 /**
  * The headline figures as a PNG: one panel per figure, one bar per variant, on a log
- * scale (the variants differ by orders of magnitude), each bar labelled with its value.
+ * scale (the variants differ by orders of magnitude), each bar labelled with its value and
+ * with what the value does not say by itself (a rate not sustained, events lost).
  */
 final class LoadChart {
 
@@ -82,7 +83,8 @@ final class LoadChart {
 		}
 		double low = Math.log10(min) - 0.3;
 		double high = Math.log10(max) + 0.1;
-		int barSpace = PANEL_WIDTH - LABEL_WIDTH - 90;
+		boolean caveats = variants.stream().anyMatch((variant) -> LoadReport.shortCaveat(figure, variant) != null);
+		int barSpace = PANEL_WIDTH - LABEL_WIDTH - (caveats ? 190 : 90);
 		g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
 		for (int i = 0; i < variants.size(); i++) {
 			VariantResult variant = variants.get(i);
@@ -100,7 +102,9 @@ final class LoadChart {
 					: variant.variant().equals(LoadHarness.CEILING) ? CEILING : OTHER);
 			g.fillRect(x + LABEL_WIDTH, rowY + 3, length, ROW - 8);
 			g.setColor(Color.BLACK);
-			g.drawString(LoadReport.number(value), x + LABEL_WIDTH + length + 5, rowY + 15);
+			String caveat = LoadReport.shortCaveat(figure, variant);
+			g.drawString(LoadReport.number(value) + ((caveat != null) ? " (" + caveat + ")" : ""),
+					x + LABEL_WIDTH + length + 5, rowY + 15);
 		}
 		g.setColor(Color.LIGHT_GRAY);
 		g.setStroke(new BasicStroke(1));

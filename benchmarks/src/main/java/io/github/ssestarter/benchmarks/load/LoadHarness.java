@@ -1,5 +1,6 @@
 package io.github.ssestarter.benchmarks.load;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -11,6 +12,8 @@ import java.util.Map;
 import java.util.Set;
 
 import org.HdrHistogram.Histogram;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.SpringBootVersion;
 
@@ -96,12 +99,28 @@ public final class LoadHarness {
 			}
 		}
 		Run run = new Run(Instant.now().toString(), machine(), harness.settings, results);
+		write(run, output);
+		return run;
+	}
+
+	/**
+	 * Write the report, JSON and chart again from the figures a run saved in
+	 * {@code load.json}, without measuring (after a change to the report's form).
+	 * @param output the directory holding {@code load.json}
+	 * @throws IOException if it cannot be read or written
+	 */
+	public static void rewrite(Path output) throws IOException {
+		JsonMapper mapper = JsonMapper.builder().build();
+		JsonNode saved = mapper.readTree(Files.readString(output.resolve("load.json")));
+		write(mapper.treeToValue(saved.get("run"), Run.class), output);
+	}
+
+	private static void write(Run run, Path output) throws IOException {
 		Files.createDirectories(output);
 		Files.writeString(output.resolve("load.md"), LoadReport.markdown(run));
 		Files.writeString(output.resolve("load.json"), LoadReport.json(run));
 		LoadChart.write(run, output.resolve("load.png"));
 		System.out.println(LoadReport.markdown(run));
-		return run;
 	}
 
 	private VariantResult measure(String variant, String description) {
@@ -227,12 +246,22 @@ public final class LoadHarness {
 			}
 			if (server.isAlive() && opened == requested) { // one event through every connection, so write paths are set up
 				client.resetCount();
-				server.publish(1, 0, 10_000);
-				client.awaitQuiet(opened, 2_000, 30_000);
-				if (client.received() < opened) {
-					notes.add("idle: " + client.received() + " of " + opened + " connections received the event");
+				try {
+					server.publish(1, 0, 10_000);
+					client.awaitQuiet(opened, 2_000, 30_000);
+					if (client.received() < opened) {
+						notes.add("idle: " + client.received() + " of " + opened + " connections received the event");
+					}
+					last = server.stats();
 				}
-				last = server.stats();
+				catch (Exception ex) {
+					if (server.isAlive()) {
+						throw ex;
+					}
+					notes.add("idle: the server exited (out of memory with a " + this.settings.serverHeap()
+							+ " heap) sending one event to its " + opened
+							+ " connections; memory as measured before that event");
+				}
 			}
 			if (measured == 0) {
 				return new Idle(requested, opened, null, null);
@@ -418,7 +447,7 @@ public final class LoadHarness {
 
 		static String describe() {
 			return String.format(Locale.ROOT,
-					"%d cores (%s), %d GB RAM, %s %s, Java %s (%s), Spring Boot %s; load client and servers share the machine",
+					"%d cores (%s), %d GB RAM, %s %s, Java %s (%s), Spring Boot %s",
 					Runtime.getRuntime().availableProcessors(), cpuModel(), memoryGb(), System.getProperty("os.name"),
 					System.getProperty("os.arch"), System.getProperty("java.version"),
 					System.getProperty("java.vm.name"), SpringBootVersion.getVersion());

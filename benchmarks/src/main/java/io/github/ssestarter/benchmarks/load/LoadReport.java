@@ -51,7 +51,8 @@ final class LoadReport {
 
 	static String markdown(Run run) {
 		StringBuilder out = new StringBuilder("# Load: this starter, the alternatives, and the machine's ceiling\n\n");
-		out.append("Measured ").append(run.date()).append(" on ").append(run.machine()).append(".\n\n");
+		out.append("Measured ").append(run.date()).append(" on ").append(run.machine())
+			.append("; load client and servers share the machine.\n\n");
 		var settings = run.settings();
 		out.append(String.format(Locale.ROOT, "%,d clients on one topic, %d-byte events, server heap %s; fixed rate %,d "
 				+ "events/s for %d s; %d of the clients stall in the slow-client scenario; %,d idle connections.%s\n\n",
@@ -91,12 +92,54 @@ final class LoadReport {
 				if (value != null) {
 					out.append(" (").append(ratio(value, figure.of(starter))).append(" ×starter, ")
 						.append(ratio(value, figure.of(ceiling))).append(" ×ceiling)");
+					String caveat = caveat(figure, result);
+					if (caveat != null) {
+						out.append(" — ").append(caveat);
+					}
 				}
 				out.append(" |");
 			}
 			out.append('\n');
 		}
 		out.append('\n');
+	}
+
+	/** What the headline figure does not say by itself: a rate not sustained, events lost, connections not served. */
+	private static String caveat(Figure figure, VariantResult result) {
+		if (figure == Figure.P99_MILLIS && result.latency() != null) {
+			var latency = result.latency();
+			if (latency.achievedRate() != null && latency.achievedRate() < 0.99 * latency.targetRate()) {
+				return String.format(Locale.ROOT, "only %s of %,d events/s sustained", number(latency.achievedRate()),
+						latency.targetRate());
+			}
+			if (latency.delivered() < latency.expected()) {
+				return String.format(Locale.ROOT, "of the %.1f %% delivered",
+						100.0 * latency.delivered() / latency.expected());
+			}
+		}
+		if (figure == Figure.HEAP_KB_PER_IDLE_CONNECTION && result.idle() != null
+				&& result.idle().opened() < result.idle().requested()) {
+			return String.format(Locale.ROOT, "at %,d connections", result.idle().opened());
+		}
+		return null;
+	}
+
+	/** The caveat in a few words, for the chart. */
+	static String shortCaveat(Figure figure, VariantResult result) {
+		if (figure == Figure.P99_MILLIS && result.latency() != null) {
+			var latency = result.latency();
+			if (latency.achievedRate() != null && latency.achievedRate() < 0.99 * latency.targetRate()) {
+				return String.format(Locale.ROOT, "only %.0f events/s", latency.achievedRate());
+			}
+			if (latency.delivered() < latency.expected()) {
+				return String.format(Locale.ROOT, "%.0f %% delivered", 100.0 * latency.delivered() / latency.expected());
+			}
+		}
+		if (figure == Figure.HEAP_KB_PER_IDLE_CONNECTION && result.idle() != null
+				&& result.idle().opened() < result.idle().requested()) {
+			return String.format(Locale.ROOT, "%,d conns", result.idle().opened());
+		}
+		return null;
 	}
 
 	private static void fanOut(Run run, StringBuilder out) {

@@ -41,6 +41,10 @@ class LoadHarnessSmokeTest {
 		assertThat(Files.readString(output.resolve("load.md"))).contains("| starter |");
 		assertThat(Files.readString(output.resolve("load.json"))).contains("\"ratios\"");
 		assertThat(Files.size(output.resolve("load.png"))).isPositive();
+		String report = Files.readString(output.resolve("load.md"));
+		LoadHarness.rewrite(output);
+		assertThat(Files.readString(output.resolve("load.md"))).as("the report written again from load.json")
+			.isEqualTo(report);
 	}
 
 }
