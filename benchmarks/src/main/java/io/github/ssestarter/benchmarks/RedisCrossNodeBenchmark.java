@@ -12,8 +12,6 @@ import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -79,17 +77,15 @@ final class RedisCrossNodeBenchmark {
 	}
 
 	private static ConfigurableApplicationContext node(String backplane, String prefix) {
-		return new SpringApplicationBuilder(BenchmarkApplication.class)
-			.properties(Servers.on("tomcat"))
-			.properties("sse.backplane.type=" + backplane, "sse.backplane.redis.key-prefix=" + prefix,
-					"sse.buffer.max-events=100000", "sse.buffer.max-bytes=64MB", "sse.limits.max-connections=100000",
-					"sse.backplane.redis.history-length=100000", "sse.heartbeat.interval=30s")
-			.run();
+		return Servers.start(BenchmarkApplication.class, "tomcat", "sse.backplane.type=" + backplane,
+				"sse.backplane.redis.key-prefix=" + prefix, "sse.buffer.max-events=100000", "sse.buffer.max-bytes=64MB",
+				"sse.limits.max-connections=100000", "sse.backplane.redis.history-length=100000",
+				"sse.heartbeat.interval=30s");
 	}
 
 	private static Result measure(String variant, ConfigurableApplicationContext publisher,
 			ConfigurableApplicationContext subscriber, int clients, int events) throws Exception {
-		int port = ((WebServerApplicationContext) subscriber).getWebServer().getPort();
+		int port = Servers.port(subscriber);
 		String topic = "bench-" + UUID.randomUUID();
 		SseService sse = publisher.getBean(SseService.class);
 		try (StreamClients streams = new StreamClients(clients, events)) {

@@ -7,8 +7,6 @@ import ch.rasc.sse.eventbus.SseEventBus;
 import ch.rasc.sse.eventbus.config.EnableSseEventBus;
 
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -24,17 +22,9 @@ final class EventBusVariant implements Variant {
 
 	@Override
 	public int start() {
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(App.class)
-			.properties(Servers.on("tomcat"))
-			.properties("sse.enabled=false")
-			.run();
+		ConfigurableApplicationContext context = Servers.start(App.class, "tomcat", "sse.enabled=false");
 		this.eventBus = context.getBean(SseEventBus.class);
-		return ((WebServerApplicationContext) context).getWebServer().getPort();
-	}
-
-	@Override
-	public String path() {
-		return "/stream";
+		return Servers.port(context);
 	}
 
 	@Override

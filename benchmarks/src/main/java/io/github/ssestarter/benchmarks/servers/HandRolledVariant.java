@@ -7,9 +7,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -30,16 +27,7 @@ final class HandRolledVariant implements Variant {
 
 	@Override
 	public int start() {
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(App.class)
-			.properties(Servers.on("tomcat"))
-			.properties("sse.enabled=false")
-			.run();
-		return ((WebServerApplicationContext) context).getWebServer().getPort();
-	}
-
-	@Override
-	public String path() {
-		return "/stream";
+		return Servers.port(Servers.start(App.class, "tomcat", "sse.enabled=false"));
 	}
 
 	@Override

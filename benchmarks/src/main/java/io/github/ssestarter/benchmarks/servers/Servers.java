@@ -4,6 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
 /**
  * Settings every Spring Boot variant shares, so they differ only in how they serve the
  * stream. Tomcat, Jetty and Netty are all on the benchmark classpath; each variant keeps
@@ -49,6 +53,21 @@ public final class Servers {
 				"server.tomcat.max-connections=30000", "server.tomcat.accept-count=1000",
 				"spring.data.redis.repositories.enabled=false", "management.health.redis.enabled=false"));
 		return properties.toArray(new String[0]);
+	}
+
+	/**
+	 * Start a Spring Boot application on this server, with {@link #on} and these properties.
+	 * @param application the application's configuration class
+	 * @param server {@code tomcat}, {@code jetty} or {@code netty}
+	 * @param properties what the variant adds
+	 */
+	public static ConfigurableApplicationContext start(Class<?> application, String server, String... properties) {
+		return new SpringApplicationBuilder(application).properties(on(server)).properties(properties).run();
+	}
+
+	/** The port an application from {@link #start} listens on. */
+	public static int port(ConfigurableApplicationContext context) {
+		return ((WebServerApplicationContext) context).getWebServer().getPort();
 	}
 
 }

@@ -1,8 +1,6 @@
 package io.github.ssestarter.benchmarks.servers;
 
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 
@@ -25,13 +23,11 @@ final class StarterVariant implements Variant {
 
 	@Override
 	public int start() {
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(App.class)
-			.properties(Servers.on(this.server))
-			.properties("sse.limits.max-connections=100000")
-			.run();
+		ConfigurableApplicationContext context = Servers.start(App.class, this.server,
+				"sse.limits.max-connections=100000");
 		this.sse = context.getBean(SseService.class);
 		this.engine = context.getBean(SseEngine.class);
-		return ((WebServerApplicationContext) context).getWebServer().getPort();
+		return Servers.port(context);
 	}
 
 	@Override

@@ -10,7 +10,9 @@ interface Variant {
 	int start() throws Exception;
 
 	/** The path clients open. */
-	String path();
+	default String path() {
+		return "/stream";
+	}
 
 	/** Publish one event with this data to every client of the stream. */
 	void publish(String data);

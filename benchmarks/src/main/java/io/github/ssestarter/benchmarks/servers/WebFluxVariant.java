@@ -7,9 +7,6 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.codec.ServerSentEvent;
@@ -29,16 +26,7 @@ final class WebFluxVariant implements Variant {
 
 	@Override
 	public int start() {
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(App.class)
-			.properties(Servers.on("netty"))
-			.properties("sse.enabled=false")
-			.run();
-		return ((WebServerApplicationContext) context).getWebServer().getPort();
-	}
-
-	@Override
-	public String path() {
-		return "/stream";
+		return Servers.port(Servers.start(App.class, "netty", "sse.enabled=false"));
 	}
 
 	@Override
