@@ -55,8 +55,8 @@ public final class SseAutoConfiguration {
 	SseEventStore sseEventStore(SseProperties properties) {
 		requireLocalBackplane(properties);
 		SseProperties.Replay replay = properties.getReplay();
-		return new InMemorySseEventStore(replay.isEnabled() ? replay.getMaxEvents() : 0, replay.getMaxAge(),
-				Clock.systemUTC());
+		return new InMemorySseEventStore(replay.isEnabled() ? replay.getMaxEvents() : 0, replay.getMaxBytes().toBytes(),
+				replay.getMaxAge(), Clock.systemUTC());
 	}
 
 	@Bean

@@ -293,10 +293,12 @@ public class SseProperties implements Validator {
 		private DataSize maxBytes = DataSize.ofMegabytes(1);
 
 		/**
-		 * What happens to an event for a client whose queue is full: drop-oldest,
-		 * drop-newest, or disconnect (the client reconnects and resumes from the history).
+		 * What happens when a client's queue is full: catch-up (the stream reads what it
+		 * missed from the history, then rejoins the live flow), drop-oldest or drop-newest
+		 * (with an sse.reset notice before the gap), or disconnect (the client reconnects
+		 * and resumes from the history).
 		 */
-		private OverflowPolicy overflowPolicy = OverflowPolicy.DROP_OLDEST;
+		private OverflowPolicy overflowPolicy = OverflowPolicy.CATCH_UP;
 
 		public int getMaxEvents() {
 			return this.maxEvents;
@@ -482,7 +484,8 @@ public class SseProperties implements Validator {
 	public static class Replay {
 
 		/**
-		 * Whether to keep a history and replay missed events on reconnect.
+		 * Whether to keep a history, from which reconnecting clients are replayed what they
+		 * missed and streams that fall behind catch up. Off: such clients get sse.reset.
 		 */
 		private boolean enabled = true;
 
@@ -490,6 +493,13 @@ public class SseProperties implements Validator {
 		 * Most events kept in the history.
 		 */
 		private int maxEvents = 1000;
+
+		/**
+		 * Most bytes of encoded events kept in the history; the oldest leave first. At
+		 * least sse.max-event-size.
+		 */
+		@DataSizeUnit(DataUnit.KILOBYTES)
+		private DataSize maxBytes = DataSize.ofMegabytes(64);
 
 		/**
 		 * How long an event stays in the history.
@@ -511,6 +521,14 @@ public class SseProperties implements Validator {
 
 		public void setMaxEvents(int maxEvents) {
 			this.maxEvents = maxEvents;
+		}
+
+		public DataSize getMaxBytes() {
+			return this.maxBytes;
+		}
+
+		public void setMaxBytes(DataSize maxBytes) {
+			this.maxBytes = maxBytes;
 		}
 
 		public Duration getMaxAge() {

@@ -60,6 +60,16 @@ final class SsePropertiesValidation {
 					+ retry + ")");
 		}
 		range("replay.maxEvents", "sse.replay.max-events", p.getReplay().getMaxEvents(), 0, 10_000_000);
+		DataSize historyBytes = p.getReplay().getMaxBytes();
+		if (historyBytes == null || historyBytes.toBytes() < 0) {
+			reject("replay.maxBytes", "sse.replay.max-bytes must be set and not negative (was " + historyBytes + ")");
+		}
+		else if (p.getReplay().isEnabled() && p.getMaxEventSize() != null
+				&& historyBytes.toBytes() < p.getMaxEventSize().toBytes()) {
+			reject("replay.maxBytes", "sse.replay.max-bytes (" + historyBytes + ") must be at least sse.max-event-size ("
+					+ p.getMaxEventSize() + "): the history could not keep one event that large, so clients "
+					+ "resuming or catching up after one would always be told to reset");
+		}
 		atLeast("replay.maxAge", "sse.replay.max-age", p.getReplay().getMaxAge(), Duration.ofSeconds(1));
 		range("limits.maxConnections", "sse.limits.max-connections", p.getLimits().getMaxConnections(), 1,
 				10_000_000);

@@ -63,7 +63,7 @@ public final class EncodedEvent {
 	 * @return the frame
 	 */
 	public SseFrame withId(String id) {
-		return SseFrame.event(prependId(id), this.createdNanos);
+		return SseFrame.event(prependId(id), id, this.createdNanos);
 	}
 
 	/**

@@ -2,6 +2,8 @@ package io.github.ssestarter.encode;
 
 import java.nio.charset.StandardCharsets;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Bytes ready to be written to every client's stream as they are: one complete SSE block
  * (or several), UTF-8, LF line ends, ending with a blank line. Encoded once and shared by
@@ -15,22 +17,38 @@ public final class SseFrame {
 
 	private final boolean event;
 
+	private final @Nullable String id;
+
 	private final long createdNanos;
 
-	private SseFrame(byte[] bytes, boolean event, long createdNanos) {
+	private SseFrame(byte[] bytes, boolean event, @Nullable String id, long createdNanos) {
 		this.bytes = bytes;
 		this.event = event;
+		this.id = id;
 		this.createdNanos = createdNanos;
 	}
 
 	/**
 	 * A frame carrying a published event: it counts as delivered or dropped.
+	 * @param bytes the encoded block, its id line included, not modified afterwards
+	 * @param id the event's id (the position a stream has reached once it has this event)
+	 * @param createdNanos {@link System#nanoTime()} when the event was published on this node
+	 * @return the frame
+	 * @since 0.2.0
+	 */
+	public static SseFrame event(byte[] bytes, String id, long createdNanos) {
+		return new SseFrame(bytes, true, id, createdNanos);
+	}
+
+	/**
+	 * A frame carrying an event without a known id (tests and custom transports): it
+	 * counts as delivered or dropped, but a stream cannot catch up past it.
 	 * @param bytes the encoded block, not modified afterwards
 	 * @param createdNanos {@link System#nanoTime()} when the event was published on this node
 	 * @return the frame
 	 */
 	public static SseFrame event(byte[] bytes, long createdNanos) {
-		return new SseFrame(bytes, true, createdNanos);
+		return new SseFrame(bytes, true, null, createdNanos);
 	}
 
 	/**
@@ -40,7 +58,16 @@ public final class SseFrame {
 	 * @return the frame
 	 */
 	public static SseFrame control(byte[] bytes) {
-		return new SseFrame(bytes, false, System.nanoTime());
+		return new SseFrame(bytes, false, null, System.nanoTime());
+	}
+
+	/**
+	 * The id of the event this frame carries.
+	 * @return the id, or {@code null} for protocol frames and events without a known id
+	 * @since 0.2.0
+	 */
+	public @Nullable String id() {
+		return this.id;
 	}
 
 	/**

@@ -1,19 +1,22 @@
 package io.github.ssestarter.engine;
 
 /**
- * The outcome of queueing a frame for one client.
+ * What became of a frame offered to a stream.
  *
  * @since 0.1.0
  */
 public enum OfferResult {
 
-	/** Queued; it will be written or counted as dropped later. */
+	/** Queued for writing. */
 	ACCEPTED,
 
-	/** Discarded by the overflow policy (counted). */
+	/** Not queued: the stream is catching up and will read the event from the history. @since 0.2.0 */
+	DEFERRED,
+
+	/** Discarded by the overflow policy (a protocol frame on a full queue is discarded without notice). */
 	DROPPED,
 
-	/** The stream is closing or closed. */
+	/** Refused: the stream is closing. */
 	CLOSED
 
 }

@@ -1,12 +1,12 @@
 package io.github.ssestarter.engine;
 
 import java.util.ArrayDeque;
-import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.LongConsumer;
 
 import org.apache.commons.logging.Log;
@@ -14,25 +14,33 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import io.github.ssestarter.encode.SseFrame;
+import io.github.ssestarter.store.HistoryPage;
+import io.github.ssestarter.store.StoredEvent;
 
 /**
- * One client's stream: a bounded queue of frames and the single drainer that writes them.
+ * One client's stream: what it still has to read from the history, a bounded queue of
+ * live frames, and the single drainer that writes them.
  *
  * <h2>Concurrency design</h2>
  * <p>
- * <b>Threads.</b> Any thread may {@link #offer} (in practice the backplane's delivery,
- * one event at a time, and the maintenance thread's heartbeats). At most one drain task
- * runs at a time and is the only code that touches the transport. Container threads (the
- * client went away, the request timed out), the maintenance thread (slow writes, maximum
- * lifetime) and application threads (evictions) may {@link #close} or {@link #end}.
+ * <b>Threads.</b> Any thread may {@link #offer} (in practice the dispatcher, one event at
+ * a time under its lock, and the maintenance thread's heartbeats). At most one drain task
+ * runs at a time and is the only code that touches the transport, the history range and
+ * the queue's head. Container threads (the client went away, the request timed out), the
+ * maintenance thread (slow writes, maximum lifetime) and application threads (evictions)
+ * may {@link #close} or {@link #end}. History pages arrive on a reader thread
+ * ({@link #pageArrived}), or inline for an in-memory history.
  * <p>
- * <b>Queue and caps.</b> The queue is a lock-free {@link ConcurrentLinkedQueue}. Its size
- * lives in {@code usage}, one {@code long} packing the event count (high bits) and the byte
- * count (low 40 bits), so both caps are checked and reserved in a single CAS and hold
- * exactly however many threads offer at once. A frame's share is reserved before it is
- * enqueued and released by whoever polls it: the drainer, or an offer evicting the oldest
- * frame under {@link OverflowPolicy#DROP_OLDEST}. A queue that is empty always accepts one
- * frame, so an event larger than the byte cap is still delivered to an idle client.
+ * <b>One operation for replay and catch-up.</b> A stream's position is {@code cursor}:
+ * the id of the last event it has been given. "Deliver from the history after the cursor
+ * up to a position P, then the live queue" is how a stream that resumes with
+ * {@code Last-Event-ID} starts (P: where it joined the live flow) and how a stream that
+ * fell behind recovers: under the default {@link OverflowPolicy#CATCH_UP} its queue stops
+ * taking live events when full ({@link SseFrameQueue}); once the drainer has written what
+ * was queued it rejoins the live flow under the dispatcher's lock, which yields P, and
+ * reads {@code (cursor, P]} from the history page by page (each page bounded by count and
+ * bytes) before the events queued after P. If the history no longer holds the next event,
+ * the stream gets one {@code sse.reset} (with the id P) at exactly that place.
  * <p>
  * <b>One drainer, no lost wake-up.</b> The drain status is {@code HELD} while the stream is
  * being opened (frames queue up behind the preamble), then {@code IDLE} or
@@ -43,22 +51,23 @@ import io.github.ssestarter.encode.SseFrame;
  * for the next event. A drainer that still has work resubmits itself instead of looping,
  * so a busy client cannot monopolise a writer thread.
  * <p>
- * <b>Non-blocking transports.</b> Before each write the drainer raises
- * {@code awaitingWritable} and asks {@link SseTransport#isReady()} (which also lets the
- * transport flush what it kept); on {@code false} it stops without resubmitting, and the
- * transport's {@link #writePossible()} clears the flag and schedules a drain. A callback
- * also leaves {@code writeSignalled}, which counts as work until the next drain has asked
- * the transport again: a callback that arrives while a drainer is finishing (and so
- * schedules nothing) is never lost, even with an empty queue. A stream that stays
- * unwritable longer than the write timeout is closed as slow, like a blocked write.
+ * <b>Asynchronous inputs.</b> Two things can wake a drainer besides an offer, and each
+ * leaves a mark that counts as work until a drainer has seen it, so one that arrives
+ * while a drainer is finishing (and so schedules nothing) is never lost: the transport's
+ * {@link #writePossible()} ({@code writeSignalled}; before each write the drainer raises
+ * {@code awaitingWritable} and asks {@link SseTransport#isReady()}, and stops without
+ * resubmitting on {@code false}), and a history page ({@code arrivedPage}; while a page is
+ * being read the drainer stops the same way). A stream that stays unwritable longer than
+ * the write timeout is closed as slow, like a blocked write.
  * <p>
  * <b>Lifecycle.</b> {@code OPEN}, then exactly once either {@code ENDING} ({@link #end}:
- * write what is queued plus a final frame, then complete) or {@code CLOSING}
- * ({@link #close}: discard what is queued, then complete); the owner is told at that
- * transition so it unregisters the connection and no new event is offered. The drainer
- * completes the transport and moves to {@code CLOSED}. A frame that slips in during the
- * transition is discarded and counted by the next drain, so for every client, events
- * offered = delivered + dropped.
+ * write what was queued and is contiguous with what was written, then a final frame,
+ * then complete) or {@code CLOSING} ({@link #close}: discard what is queued, then
+ * complete); the owner is told at that transition so it unregisters the connection and no
+ * new event is offered. Only the drainer discards, so a close never opens a gap in what
+ * the client receives: it ends after the last frame written, and a reconnect with
+ * {@code Last-Event-ID} resumes exactly there. The drainer completes the transport and
+ * moves to {@code CLOSED}.
  *
  * @since 0.1.0
  */
@@ -80,15 +89,6 @@ public final class SseConnection {
 
 	private static final int CLOSED = 3;
 
-	private static final int EVENT_SHIFT = 40;
-
-	private static final long ONE_EVENT = 1L << EVENT_SHIFT;
-
-	private static final long BYTES_MASK = ONE_EVENT - 1;
-
-	private static final AtomicLongFieldUpdater<SseConnection> USAGE = AtomicLongFieldUpdater
-		.newUpdater(SseConnection.class, "usage");
-
 	private static final AtomicIntegerFieldUpdater<SseConnection> DRAIN = AtomicIntegerFieldUpdater
 		.newUpdater(SseConnection.class, "drainStatus");
 
@@ -98,11 +98,14 @@ public final class SseConnection {
 	private static final AtomicIntegerFieldUpdater<SseConnection> COMPENSATED = AtomicIntegerFieldUpdater
 		.newUpdater(SseConnection.class, "compensated");
 
-	private static final AtomicLongFieldUpdater<SseConnection> DROPPED = AtomicLongFieldUpdater
-		.newUpdater(SseConnection.class, "droppedEvents");
+	private static final AtomicLongFieldUpdater<SseConnection> LOST = AtomicLongFieldUpdater
+		.newUpdater(SseConnection.class, "lostEvents");
 
 	private static final AtomicIntegerFieldUpdater<SseConnection> RELEASED = AtomicIntegerFieldUpdater
 		.newUpdater(SseConnection.class, "released");
+
+	private static final AtomicReferenceFieldUpdater<SseConnection, SseFrame> FINAL_FRAME = AtomicReferenceFieldUpdater
+		.newUpdater(SseConnection.class, SseFrame.class, "finalFrame");
 
 	private final String clientId;
 
@@ -126,11 +129,9 @@ public final class SseConnection {
 
 	private final Owner owner;
 
-	private final ConcurrentLinkedQueue<SseFrame> queue = new ConcurrentLinkedQueue<>();
+	private final SseFrameQueue queue;
 
 	private final Runnable drainTask = this::drain;
-
-	private volatile long usage;
 
 	private volatile int drainStatus = HELD;
 
@@ -138,7 +139,8 @@ public final class SseConnection {
 
 	private volatile int compensated;
 
-	private volatile long droppedEvents;
+	/** Queued events discarded because the stream closed (drop-policy losses are the queue's). */
+	private volatile long lostEvents;
 
 	private volatile long deliveredEvents;
 
@@ -163,11 +165,36 @@ public final class SseConnection {
 
 	private volatile @Nullable CloseReason closeReason;
 
-	/** Frames written before the queue: opening notice and replay. Touched only by the drainer after {@link #start}. */
-	private @Nullable ArrayDeque<SseFrame> preamble;
+	/** The last frame of a stream that {@link #end}s; set once, before the state becomes {@code ENDING}. */
+	private volatile @Nullable SseFrame finalFrame;
+
+	/** A history page delivered by the reader and not yet taken by the drainer. */
+	private volatile @Nullable HistoryPage arrivedPage;
 
 	/** Used by the dispatcher only, under its lock, to deliver a multi-topic event once. */
 	long dispatchStamp;
+
+	// ---- touched by the drainer only (and by start(), before the first drain) ------------
+
+	/** Protocol frames written first: opening comment, retry hint, connection notice. */
+	private @Nullable ArrayDeque<SseFrame> preamble;
+
+	/** The id of the last event given to the client (written, or skipped by a reset). */
+	private @Nullable String cursor;
+
+	/** What the stream still has to read from the history before its queue, or {@code null}. */
+	private @Nullable HistoryRange range;
+
+	/** The page being written, and the index of its next event. */
+	private @Nullable HistoryPage page;
+
+	private int pageIndex;
+
+	/** A page has been asked for and has not arrived yet. */
+	private boolean pageRequested;
+
+	/** The final frame has been written: once it has left, the stream completes. */
+	private boolean finalWritten;
 
 	SseConnection(String clientId, @Nullable String userId, @Nullable String sessionId, Set<String> topics,
 			long deadlineNanos, SseTransport transport, SseConnectionSettings settings, SseWriterExecutor writer,
@@ -183,92 +210,48 @@ public final class SseConnection {
 		this.writer = writer;
 		this.counters = counters;
 		this.owner = owner;
+		this.queue = new SseFrameQueue(settings, counters, owner);
 		this.lastWriteNanos = System.nanoTime();
 	}
 
 	/**
 	 * Queue a frame for this client. Never blocks and never throws.
 	 * @param frame the frame
-	 * @return whether it was queued, dropped by the overflow policy, or refused because
-	 * the stream is closing
+	 * @return whether it was queued, deferred to the history (the stream is catching up),
+	 * dropped by the overflow policy, or refused because the stream is closing
 	 */
 	public OfferResult offer(SseFrame frame) {
 		if (this.state != OPEN) {
 			return OfferResult.CLOSED;
 		}
-		long share = ONE_EVENT + frame.size();
-		for (;;) {
-			long current = this.usage;
-			if (fits(current, frame.size())) {
-				if (USAGE.compareAndSet(this, current, current + share)) {
-					break;
-				}
-				continue;
-			}
-			switch (this.settings.overflowPolicy()) {
-				case DROP_NEWEST -> {
-					countDropped(frame, DropReason.QUEUE_FULL);
-					return OfferResult.DROPPED;
-				}
-				case DROP_OLDEST -> {
-					SseFrame oldest = this.queue.poll();
-					if (oldest != null) {
-						release(oldest);
-						countDropped(oldest, DropReason.QUEUE_FULL);
-					}
-					else {
-						Thread.onSpinWait(); // reserved by an offer that has not enqueued yet
-					}
-				}
-				case DISCONNECT -> {
-					countDropped(frame, DropReason.QUEUE_FULL);
-					close(CloseReason.SLOW);
-					return OfferResult.CLOSED;
-				}
-			}
+		OfferResult result = this.queue.offer(frame);
+		if (result == OfferResult.ACCEPTED) {
+			scheduleDrain();
 		}
-		this.queue.offer(frame);
-		scheduleDrain();
-		return OfferResult.ACCEPTED;
-	}
-
-	private boolean fits(long current, int size) {
-		long events = current >>> EVENT_SHIFT;
-		if (events == 0) {
-			return true;
+		else if (result == OfferResult.DROPPED && frame.isEvent()
+				&& this.settings.overflowPolicy() == OverflowPolicy.DISCONNECT) {
+			close(CloseReason.SLOW);
+			return OfferResult.CLOSED;
 		}
-		return events < this.settings.maxQueuedEvents()
-				&& (current & BYTES_MASK) + size <= this.settings.maxQueuedBytes();
-	}
-
-	private void release(SseFrame frame) {
-		USAGE.addAndGet(this, -(ONE_EVENT + frame.size()));
-	}
-
-	private void countDropped(SseFrame frame, DropReason reason) {
-		if (frame.isEvent()) {
-			DROPPED.incrementAndGet(this);
-			this.counters.recordDropped(reason, 1);
-		}
+		return result;
 	}
 
 	/**
-	 * End the stream gracefully: write what is queued, then the final frame (typically a
-	 * {@code retry:} hint), then complete the response.
+	 * End the stream gracefully: write what is queued (unless the stream is still catching
+	 * up, when the client resumes from the last event written instead), then the final
+	 * frame (typically a {@code retry:} hint), then complete the response.
 	 * @param reason why
 	 * @param finalFrame the last frame written
 	 * @return {@code true} if this call ended an open stream
 	 */
 	public boolean end(CloseReason reason, SseFrame finalFrame) {
-		if (this.state != OPEN) {
+		// The final frame is claimed first, so that of two racing ends the one whose frame is
+		// written is the one whose reason is recorded.
+		if (this.state != OPEN || !FINAL_FRAME.compareAndSet(this, null, finalFrame)) {
 			return false;
 		}
-		// Enqueued before the state change so that the drainer cannot finish without it.
-		USAGE.addAndGet(this, ONE_EVENT + finalFrame.size());
-		this.queue.offer(finalFrame);
 		if (!STATE.compareAndSet(this, OPEN, ENDING)) {
-			scheduleDrain(); // the stream closed meanwhile; the drainer discards the frame
-			return false;
+			return false; // closed meanwhile
 		}
 		announceClosing(reason);
 		scheduleDrain();
@@ -277,7 +260,8 @@ public final class SseConnection {
 
 	/**
 	 * Close the stream now: discard what is queued (counted as dropped) and complete the
-	 * response. Also turns a graceful {@link #end} into an immediate close.
+	 * response. Also turns a graceful {@link #end} into an immediate close. The client has
+	 * received a contiguous run of events up to the last one written.
 	 * @param reason why
 	 * @return {@code true} if this call closed an open stream
 	 */
@@ -291,9 +275,7 @@ public final class SseConnection {
 				if (current == OPEN) {
 					announceClosing(reason);
 				}
-				// Free the queue now: the drainer may be blocked in a write to this very client.
-				discardQueue();
-				scheduleDrain();
+				scheduleDrain(); // the drainer discards the queue and completes the transport
 				return current == OPEN;
 			}
 		}
@@ -319,11 +301,18 @@ public final class SseConnection {
 	}
 
 	/**
-	 * Let the drainer start: write the preamble, then whatever was queued meanwhile.
-	 * @param preamble frames written before any queued frame
+	 * Let the drainer start: write the preamble, then what the client missed before it
+	 * connected (if it resumes), then whatever was queued meanwhile.
+	 * @param preamble protocol frames written first
+	 * @param position the id of the last event delivered live before the stream joined
+	 * @param resumeAfter the id the client resumes after, or {@code null} to start live
 	 */
-	void start(ArrayDeque<SseFrame> preamble) {
+	void start(ArrayDeque<SseFrame> preamble, String position, @Nullable String resumeAfter) {
 		this.preamble = preamble;
+		this.cursor = (resumeAfter != null) ? resumeAfter : position;
+		if (resumeAfter != null) {
+			this.range = new HistoryRange(position, false);
+		}
 		DRAIN.set(this, SCHEDULED);
 		submit();
 	}
@@ -336,6 +325,21 @@ public final class SseConnection {
 		this.writeSignalled = true;
 		this.awaitingWritable = false;
 		scheduleDrain();
+	}
+
+	/**
+	 * The page of history asked for through {@link Owner#readHistory} has been read.
+	 * Safe from any thread.
+	 * @param page the page
+	 */
+	void pageArrived(HistoryPage page) {
+		this.arrivedPage = page;
+		scheduleDrain();
+	}
+
+	/** The queue may take live events again; called by the dispatcher under its lock. */
+	void rejoin() {
+		this.queue.rejoin();
 	}
 
 	private void scheduleDrain() {
@@ -367,8 +371,7 @@ public final class SseConnection {
 				discardQueued();
 				finish();
 			}
-			else if (writeBatch() && this.state == ENDING && this.queue.isEmpty() && preambleDone()
-					&& transportReady()) {
+			else if (writeBatch() && this.finalWritten && transportReady()) {
 				finish(); // everything, the final frame included, has left
 			}
 		}
@@ -381,7 +384,8 @@ public final class SseConnection {
 			return;
 		}
 		DRAIN.set(this, IDLE);
-		// Re-check after going idle: an offer that saw SCHEDULED did not submit (lost wake-up).
+		// Re-check after going idle: an offer, a writability signal or a page that came
+		// while this drainer was finishing saw SCHEDULED and submitted nothing.
 		if (hasWork(false) && DRAIN.compareAndSet(this, IDLE, SCHEDULED)) {
 			submit();
 		}
@@ -398,7 +402,13 @@ public final class SseConnection {
 		if (this.awaitingWritable) {
 			return false; // writePossible() schedules the next drain
 		}
-		return current == ENDING || !this.queue.isEmpty() || (includePreamble && !preambleDone());
+		if (current == ENDING || (includePreamble && !preambleDone())) {
+			return true;
+		}
+		if (this.range != null) {
+			return this.page != null || this.arrivedPage != null || !this.pageRequested;
+		}
+		return !this.queue.isEmpty() || this.queue.isLagging();
 	}
 
 	/**
@@ -437,28 +447,10 @@ public final class SseConnection {
 		if (!transportReady()) {
 			return false;
 		}
-		long queued = this.usage;
 		LongConsumer latency = this.counters.latencyRecorder();
-		Batch batch = new Batch(this.settings.maxBatchBytes(), queued & BYTES_MASK, latency,
-				(int) (queued >>> EVENT_SHIFT));
-		ArrayDeque<SseFrame> frames = this.preamble;
-		if (frames != null) {
-			SseFrame frame;
-			while (!batch.isFull() && (frame = frames.pollFirst()) != null) {
-				batch.add(frame);
-				batch.replayed += frame.isEvent() ? 1 : 0;
-			}
-			if (frames.isEmpty()) {
-				this.preamble = null;
-			}
-		}
-		if (this.preamble == null) {
-			SseFrame frame;
-			while (!batch.isFull() && (frame = this.queue.poll()) != null) {
-				release(frame);
-				batch.addLive(frame);
-			}
-		}
+		WriteBatch batch = new WriteBatch(this.settings.maxBatchBytes(), this.queue.queuedBytes(), latency != null,
+				this.queue.queuedFrames());
+		fill(batch, this.state == ENDING);
 		if (batch.isEmpty()) {
 			return true;
 		}
@@ -467,7 +459,7 @@ public final class SseConnection {
 			this.transport.write(batch.payload());
 		}
 		catch (Exception ex) {
-			clientGone(ex, batch.live);
+			clientGone(ex, batch.events());
 			return false;
 		}
 		finally {
@@ -477,13 +469,150 @@ public final class SseConnection {
 				this.writer.writerUnblocked();
 			}
 		}
-		this.deliveredEvents += batch.live;
+		this.deliveredEvents += batch.events();
 		this.counters.recordDelivered(batch.live);
 		this.counters.recordReplayed(batch.replayed);
+		this.counters.recordCaughtUp(batch.caughtUp);
 		if (latency != null && batch.live > 0) {
 			batch.recordLatencies(this.lastWriteNanos, latency);
 		}
 		return true;
+	}
+
+	/**
+	 * Gather the next frames in the order the client must receive them: the preamble, the
+	 * history range, the queue; rejoining the live flow when the queue is empty after
+	 * catching up; and, when ending, the final frame.
+	 */
+	private void fill(WriteBatch batch, boolean ending) {
+		if (!addPreamble(batch)) {
+			return;
+		}
+		while (!this.finalWritten) {
+			if (ending && this.range != null) {
+				// Still behind: what is queued does not follow what was written. The client
+				// resumes from the cursor when it reconnects.
+				discardQueued();
+			}
+			else if (this.range != null) {
+				if (!addHistory(batch)) {
+					return; // the batch is full, or the next page is being read
+				}
+				continue;
+			}
+			else if (!addQueued(batch)) {
+				return; // the batch is full
+			}
+			else if (!ending && this.queue.isLagging()) {
+				String position = this.owner.rejoin(this);
+				if (position != null && !position.equals(this.cursor)) {
+					this.range = new HistoryRange(position, true);
+				}
+				continue;
+			}
+			if (ending) {
+				batch.add(this.finalFrame);
+				this.finalWritten = true;
+			}
+			return;
+		}
+	}
+
+	private boolean addPreamble(WriteBatch batch) {
+		ArrayDeque<SseFrame> frames = this.preamble;
+		if (frames == null) {
+			return true;
+		}
+		SseFrame frame;
+		while (!batch.isFull() && (frame = frames.pollFirst()) != null) {
+			batch.add(frame);
+		}
+		if (frames.isEmpty()) {
+			this.preamble = null;
+			return true;
+		}
+		return false;
+	}
+
+	/** Add queued frames; returns {@code false} if the batch filled up before the queue was empty. */
+	private boolean addQueued(WriteBatch batch) {
+		this.queue.beginBatch();
+		try {
+			SseFrame notice = this.queue.takeDroppedOldest();
+			if (notice != null) {
+				batch.add(notice);
+			}
+			SseFrame frame;
+			while (!batch.isFull()) {
+				if ((frame = this.queue.poll()) == null) {
+					return true;
+				}
+				batch.addLive(frame);
+				if (frame.id() != null) {
+					this.cursor = frame.id();
+				}
+			}
+			return this.queue.isEmpty();
+		}
+		finally {
+			this.queue.endBatch();
+		}
+	}
+
+	/**
+	 * Add events of the history range, reading pages as needed; returns {@code false} if
+	 * the batch filled up or the next page is still being read, {@code true} once the range
+	 * is done.
+	 */
+	private boolean addHistory(WriteBatch batch) {
+		HistoryRange current = this.range;
+		for (;;) {
+			HistoryPage taken = this.page;
+			if (taken == null) {
+				taken = nextPage(current);
+				if (taken == null) {
+					return false;
+				}
+				if (taken.reset() != null) {
+					batch.add(this.owner.resetNotice(current.resetReason(taken.reset()), this.cursor, 0,
+							current.upTo()));
+					this.cursor = current.upTo();
+					this.range = null;
+					return true;
+				}
+				this.page = taken;
+				this.pageIndex = 0;
+			}
+			List<StoredEvent> events = taken.events();
+			while (this.pageIndex < events.size()) {
+				if (batch.isFull()) {
+					return false;
+				}
+				StoredEvent event = events.get(this.pageIndex++);
+				batch.addHistory(event.frame(), current.catchUp());
+				this.cursor = event.id();
+			}
+			this.page = null;
+			this.cursor = taken.next();
+			if (taken.complete()) {
+				this.range = null;
+				return true;
+			}
+		}
+	}
+
+	/** The next page if it is here (asking for it first if nobody has), else {@code null}. */
+	private @Nullable HistoryPage nextPage(HistoryRange current) {
+		if (!this.pageRequested) {
+			this.pageRequested = true;
+			this.owner.readHistory(this, this.cursor, current.upTo());
+		}
+		HistoryPage arrived = this.arrivedPage;
+		if (arrived != null) {
+			this.arrivedPage = null;
+			this.pageRequested = false;
+		}
+		return arrived;
 	}
 
 	/** A write or readiness check failed: the client is gone; count what was lost and close. */
@@ -491,32 +620,25 @@ public final class SseConnection {
 		if (logger.isDebugEnabled()) {
 			logger.debug("SSE client " + this.clientId + " is gone: " + ex);
 		}
-		if (lostEvents > 0) {
-			DROPPED.addAndGet(this, lostEvents);
-			this.counters.recordDropped(DropReason.DISCONNECTED, lostEvents);
-		}
+		countLost(lostEvents);
 		// Still complete the transport: a container does not always end the request by
 		// itself after a failed write, and a request left open holds up graceful shutdown.
 		close(CloseReason.CLIENT);
 	}
 
-	private void discardQueued() {
-		this.preamble = null;
-		discardQueue();
-	}
-
-	/** Drop every queued frame, counting events as dropped. Safe from any thread: each poll takes a distinct frame. */
-	private void discardQueue() {
-		int events = 0;
-		SseFrame frame;
-		while ((frame = this.queue.poll()) != null) {
-			release(frame);
-			events += frame.isEvent() ? 1 : 0;
-		}
+	private void countLost(int events) {
 		if (events > 0) {
-			DROPPED.addAndGet(this, events);
+			LOST.addAndGet(this, events);
 			this.counters.recordDropped(DropReason.DISCONNECTED, events);
 		}
+	}
+
+	/** Drop what is left to write (drainer only, or once no drainer can run again). */
+	private void discardQueued() {
+		this.preamble = null;
+		this.range = null;
+		this.page = null;
+		countLost(this.queue.discard());
 	}
 
 	private void finish() {
@@ -584,8 +706,8 @@ public final class SseConnection {
 	 * @return {@code true} if the stream has been quiet since then
 	 */
 	boolean isQuietSince(long cutoffNanos) {
-		return this.state == OPEN && this.usage == 0 && this.writeStartedNanos == 0 && this.unwritableSinceNanos == 0
-				&& this.lastWriteNanos - cutoffNanos <= 0;
+		return this.state == OPEN && this.queue.isIdle() && this.writeStartedNanos == 0
+				&& this.unwritableSinceNanos == 0 && this.lastWriteNanos - cutoffNanos <= 0;
 	}
 
 	/**
@@ -641,7 +763,7 @@ public final class SseConnection {
 	 * @return the count
 	 */
 	public int queuedFrames() {
-		return (int) (this.usage >>> EVENT_SHIFT);
+		return this.queue.queuedFrames();
 	}
 
 	/**
@@ -649,11 +771,11 @@ public final class SseConnection {
 	 * @return the byte count
 	 */
 	public long queuedBytes() {
-		return this.usage & BYTES_MASK;
+		return this.queue.queuedBytes();
 	}
 
 	/**
-	 * Live events written to this client.
+	 * Events written to this client, live and from the history.
 	 * @return the count
 	 */
 	public long deliveredEvents() {
@@ -661,11 +783,21 @@ public final class SseConnection {
 	}
 
 	/**
-	 * Events meant for this client that it never received.
+	 * Events meant for this client that it was not given: discarded by a drop policy
+	 * (and announced), or queued when the stream closed.
 	 * @return the count
 	 */
 	public long droppedEvents() {
-		return this.droppedEvents;
+		return this.queue.droppedEvents() + this.lostEvents;
+	}
+
+	/**
+	 * Whether the stream fell behind and is catching up from the history.
+	 * @return {@code true} while live events are deferred to the history
+	 * @since 0.2.0
+	 */
+	public boolean isCatchingUp() {
+		return this.queue.isLagging();
 	}
 
 	/**
@@ -690,92 +822,6 @@ public final class SseConnection {
 	}
 
 	/**
-	 * The frames of one write. A write of a single frame passes its bytes as they are; from
-	 * the second frame on, frames are copied straight into one array, sized up front from
-	 * what was queued, so they leave in one chunk with one copy and no list.
-	 */
-	private static final class Batch {
-
-		private final int maxBytes;
-
-		private final int expectedBytes;
-
-		private @Nullable SseFrame single;
-
-		private byte @Nullable [] buffer;
-
-		private int bytes;
-
-		/** Creation times of the live events, kept only when latencies are recorded. */
-		private final long @Nullable [] createdNanos;
-
-		private int created;
-
-		int live;
-
-		int replayed;
-
-		Batch(int maxBytes, long queuedBytes, @Nullable LongConsumer latency, int queuedFrames) {
-			this.maxBytes = maxBytes;
-			this.expectedBytes = (int) Math.min(queuedBytes, maxBytes);
-			this.createdNanos = (latency != null) ? new long[Math.max(1, queuedFrames)] : null;
-		}
-
-		void add(SseFrame frame) {
-			int size = frame.size();
-			if (this.single == null && this.buffer == null) {
-				this.single = frame;
-			}
-			else {
-				if (this.buffer == null) {
-					this.buffer = new byte[Math.max(this.expectedBytes, this.bytes + size)];
-					System.arraycopy(this.single.bytes(), 0, this.buffer, 0, this.bytes);
-					this.single = null;
-				}
-				else if (this.bytes + size > this.buffer.length) {
-					this.buffer = Arrays.copyOf(this.buffer, Math.max(this.bytes + size, this.buffer.length * 2));
-				}
-				System.arraycopy(frame.bytes(), 0, this.buffer, this.bytes, size);
-			}
-			this.bytes += size;
-		}
-
-		void addLive(SseFrame frame) {
-			add(frame);
-			if (frame.isEvent()) {
-				this.live++;
-				long[] times = this.createdNanos;
-				if (times != null && this.created < times.length) {
-					times[this.created++] = frame.createdNanos();
-				}
-			}
-		}
-
-		void recordLatencies(long flushedNanos, LongConsumer recorder) {
-			long[] times = this.createdNanos;
-			for (int i = 0; times != null && i < this.created; i++) {
-				recorder.accept(flushedNanos - times[i]);
-			}
-		}
-
-		boolean isFull() {
-			return this.bytes >= this.maxBytes;
-		}
-
-		boolean isEmpty() {
-			return this.bytes == 0 && this.single == null;
-		}
-
-		byte[] payload() {
-			if (this.buffer == null) {
-				return this.single.bytes();
-			}
-			return (this.bytes == this.buffer.length) ? this.buffer : Arrays.copyOf(this.buffer, this.bytes);
-		}
-
-	}
-
-	/**
 	 * Who is told about a connection's lifecycle.
 	 */
 	interface Owner {
@@ -793,6 +839,53 @@ public final class SseConnection {
 		 * @param connection the connection
 		 */
 		void connectionClosed(SseConnection connection);
+
+		/**
+		 * The stream has written everything it queued before it fell behind: let it take
+		 * live events again, under the dispatcher's lock, unless something was queued
+		 * meanwhile.
+		 * @param connection the connection
+		 * @return the id of the last event delivered live before it rejoined (the stream
+		 * reads up to it from the history), or {@code null} if its queue is not empty yet
+		 */
+		@Nullable String rejoin(SseConnection connection);
+
+		/**
+		 * Read the next page of the history for the stream and hand it to
+		 * {@link SseConnection#pageArrived}, now or later, on any thread.
+		 * @param connection the connection
+		 * @param afterId the last id the stream has
+		 * @param upToId the end of the range
+		 */
+		void readHistory(SseConnection connection, String afterId, String upToId);
+
+		/**
+		 * An {@code sse.reset} notice, counted by reason.
+		 * @param reason why
+		 * @param lastEventId the last event the client was given, if the notice says it
+		 * @param missed how many events the client missed, if known (0 otherwise)
+		 * @param id the id the client resumes after once it has the notice, or {@code null}
+		 * @return the frame
+		 */
+		SseFrame resetNotice(ResetReason reason, @Nullable String lastEventId, long missed, @Nullable String id);
+
+	}
+
+	/**
+	 * A part of the history a stream reads before its queue.
+	 *
+	 * @param upTo the last id of the range
+	 * @param catchUp whether the stream fell behind (rather than resumed with {@code Last-Event-ID})
+	 */
+	private record HistoryRange(String upTo, boolean catchUp) {
+
+		ResetReason resetReason(HistoryPage.Reset reset) {
+			return switch (reset) {
+				case UNKNOWN -> ResetReason.UNKNOWN;
+				case EXPIRED -> this.catchUp ? ResetReason.LAGGED : ResetReason.EXPIRED;
+				case UNAVAILABLE -> ResetReason.UNAVAILABLE;
+			};
+		}
 
 	}
 

@@ -19,6 +19,12 @@ public final class SseCounters {
 
 	private final LongAdder replayed = new LongAdder();
 
+	private final LongAdder caughtUp = new LongAdder();
+
+	private final LongAdder catchUps = new LongAdder();
+
+	private final LongAdder[] resets = adders(ResetReason.values().length);
+
 	private final LongAdder opened = new LongAdder();
 
 	private final LongAdder[] dropped = adders(DropReason.values().length);
@@ -45,6 +51,18 @@ public final class SseCounters {
 
 	void recordReplayed(int events) {
 		this.replayed.add(events);
+	}
+
+	void recordCaughtUp(int events) {
+		this.caughtUp.add(events);
+	}
+
+	void recordCatchUp() {
+		this.catchUps.increment();
+	}
+
+	void recordReset(ResetReason reason) {
+		this.resets[reason.ordinal()].increment();
 	}
 
 	void recordDropped(DropReason reason, int events) {
@@ -89,11 +107,52 @@ public final class SseCounters {
 	}
 
 	/**
-	 * Events written to reconnecting clients from the history.
+	 * Events written from the history to clients that resumed with {@code Last-Event-ID}.
 	 * @return the count
 	 */
 	public long replayed() {
 		return this.replayed.sum();
+	}
+
+	/**
+	 * Events written from the history to streams that had fallen behind.
+	 * @return the count
+	 * @since 0.2.0
+	 */
+	public long caughtUp() {
+		return this.caughtUp.sum();
+	}
+
+	/**
+	 * Times a stream fell behind and started catching up from the history.
+	 * @return the count
+	 * @since 0.2.0
+	 */
+	public long catchUps() {
+		return this.catchUps.sum();
+	}
+
+	/**
+	 * {@code sse.reset} events sent for one reason.
+	 * @param reason the reason
+	 * @return the count
+	 * @since 0.2.0
+	 */
+	public long resets(ResetReason reason) {
+		return this.resets[reason.ordinal()].sum();
+	}
+
+	/**
+	 * {@code sse.reset} events sent, for any reason.
+	 * @return the count
+	 * @since 0.2.0
+	 */
+	public long resetsTotal() {
+		long total = 0;
+		for (LongAdder adder : this.resets) {
+			total += adder.sum();
+		}
+		return total;
 	}
 
 	/**

@@ -12,14 +12,15 @@ import io.github.ssestarter.store.StoredEvent;
 
 /**
  * Hands each event the backplane delivers to this node to the queues of its recipients,
- * and joins new streams to that flow at an exact position.
+ * and joins streams to that flow at an exact position.
  * <p>
  * The backplane calls {@link #accept} in id order, one event at a time. The same lock
- * covers each delivery and each {@link #register}, so a new stream is added between two
- * deliveries: every event up to the returned position was delivered before it existed
- * (it gets those from the history), every later one is queued for it live. That is what
- * makes the seam between replay and live stream exact, without duplicate or gap. The lock
- * is held only to enqueue frames, which never blocks.
+ * covers each delivery, each {@link #register} and each {@link #rejoin}, so a stream joins
+ * (or, after falling behind, rejoins) the flow between two deliveries: every event up to
+ * the returned position was delivered before (it reads those from the history), every
+ * later one is queued for it live. That is what makes the seam between history and live
+ * stream exact, without duplicate or gap. The lock is held only to enqueue frames, which
+ * never blocks.
  *
  * @since 0.1.0
  */
@@ -91,30 +92,53 @@ final class SseDispatcher implements Consumer<StoredEvent> {
 	}
 
 	/**
+	 * Let a stream that has caught up take live events again, between two deliveries.
+	 * @param connection the stream, whose drainer has written everything it queued
+	 * @return the id of the last event delivered before it rejoined, or {@code null} if
+	 * something was queued for it meanwhile (it rejoins once that is written)
+	 */
+	@Nullable String rejoin(SseConnection connection) {
+		this.lock.lock();
+		try {
+			if (connection.queuedFrames() > 0) {
+				return null;
+			}
+			connection.rejoin();
+			return this.lastDeliveredId;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
 	 * Add a stream to the registry between two deliveries. Registrations are serialized by
-	 * the same lock, so a per-user count checked here cannot be raced past.
+	 * the same lock, so a per-user count checked here cannot be raced past: a stream
+	 * evicted to make room is ended (and leaves the registry) before the lock is released.
 	 * @param connection the stream
 	 * @param maxPerUser the most streams its user may have
 	 * @param policy what to do when the user has that many already
-	 * @return the position and the stream to evict, if any
+	 * @param evictionNotice the final frame of a stream evicted under {@code evict-oldest}
+	 * @return the position at which the stream joined the flow
 	 * @throws SseUserLimitException if the user has too many streams and the policy rejects
 	 */
-	Registration register(SseConnection connection, int maxPerUser, PerUserLimitPolicy policy) {
+	String register(SseConnection connection, int maxPerUser, PerUserLimitPolicy policy, SseFrame evictionNotice) {
 		this.lock.lock();
 		try {
-			SseConnection evict = null;
 			String userId = connection.userId();
 			if (userId != null) {
 				Collection<SseConnection> existing = this.registry.userConnections(userId);
-				if (existing.size() >= maxPerUser) {
+				while (existing.size() >= maxPerUser) {
 					if (policy == PerUserLimitPolicy.REJECT) {
 						throw new SseUserLimitException(maxPerUser);
 					}
-					evict = oldest(existing);
+					SseConnection oldest = oldest(existing);
+					oldest.end(CloseReason.LIMIT, evictionNotice); // leaves the registry as it ends
+					this.registry.remove(oldest); // in case it was ending already and has not left yet
 				}
 			}
 			this.registry.add(connection);
-			return new Registration(this.lastDeliveredId, evict);
+			return this.lastDeliveredId;
 		}
 		finally {
 			this.lock.unlock();
@@ -129,15 +153,6 @@ final class SseDispatcher implements Consumer<StoredEvent> {
 			}
 		}
 		return oldest;
-	}
-
-	/**
-	 * A stream's place in the flow of events.
-	 *
-	 * @param position the id of the last event delivered before the stream was added
-	 * @param evict the user's oldest stream, to end because the user reached the limit
-	 */
-	record Registration(String position, @Nullable SseConnection evict) {
 	}
 
 }

@@ -30,7 +30,6 @@ import io.github.ssestarter.encode.SseEventEncoder;
 import io.github.ssestarter.encode.SseFrame;
 import io.github.ssestarter.encode.SseFrames;
 import io.github.ssestarter.store.OutgoingEvent;
-import io.github.ssestarter.store.ReplayResult;
 import io.github.ssestarter.store.SseEventStore;
 
 /**
@@ -45,7 +44,10 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 	/** Name of the event that opens each stream. */
 	public static final String CONNECTED_EVENT = "sse.connected";
 
-	/** Name of the event telling a reconnecting client that its missed events cannot be replayed. */
+	/**
+	 * Name of the event telling a client that it cannot be given some events it should have
+	 * had (see {@link ResetReason}); it should refetch its state.
+	 */
 	public static final String RESET_EVENT = "sse.reset";
 
 	/** Name of the event telling a client that the server is full and it should come back later. */
@@ -87,6 +89,11 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 
 	private final SseDispatcher dispatcher;
 
+	private final SseHistoryReader history;
+
+	/** The final frame of a stream evicted by a newer one of its user. */
+	private final SseFrame evictionNotice;
+
 	/** Streams not yet completed, including those ending or closing (no longer in the registry). */
 	private final Set<SseConnection> live = ConcurrentHashMap.newKeySet();
 
@@ -116,6 +123,10 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 		this.backplane = backplane;
 		this.writer = writer;
 		this.retryFrame = SseFrames.retry(settings.retry());
+		this.evictionNotice = evictionNotice(encoder, settings);
+		SseConnectionSettings connection = settings.connection();
+		this.history = new SseHistoryReader(store, connection.maxQueuedEvents(), connection.maxBatchBytes(),
+				Math.max(2, Runtime.getRuntime().availableProcessors()));
 		String position = store.latestId();
 		this.dispatcher = new SseDispatcher(this.registry, position);
 		backplane.start(position, this.dispatcher);
@@ -202,9 +213,9 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 				topicsOf(clientId, subscription), deadline(), transport, this.settings.connection(), this.writer,
 				this.counters, this);
 		transport.attach(connection);
-		SseDispatcher.Registration registration;
+		String position;
 		try {
-			registration = register(connection);
+			position = register(connection);
 		}
 		catch (SseUserLimitException ex) {
 			this.admitted.decrementAndGet();
@@ -214,22 +225,14 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 		}
 		this.live.add(connection);
 		this.counters.recordOpened();
-		String position = registration.position();
-		if (registration.evict() != null) {
-			evict(registration.evict());
-		}
+		String resumeAfter = this.settings.replayEnabled() ? subscription.lastEventId() : null;
 		ArrayDeque<SseFrame> preamble = new ArrayDeque<>();
-		try {
-			preamble.add(OPENING_COMMENT);
-			preamble.add(this.retryFrame);
-			addReplay(connection, subscription.lastEventId(), position, preamble);
+		preamble.add(OPENING_COMMENT);
+		preamble.add(this.retryFrame);
+		if (this.settings.connectedEvent()) {
+			preamble.add(connectedNotice(connection, (resumeAfter != null) ? resumeAfter : position));
 		}
-		catch (RuntimeException ex) {
-			connection.close(CloseReason.ERROR);
-			connection.start(new ArrayDeque<>());
-			throw ex;
-		}
-		connection.start(preamble);
+		connection.start(preamble, position, resumeAfter);
 		if (!this.accepting) {
 			connection.end(CloseReason.SHUTDOWN, jitteredRetryFrame()); // shutdown began while we registered
 		}
@@ -267,16 +270,17 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 		transport.complete();
 	}
 
-	private SseDispatcher.Registration register(SseConnection connection) {
+	private String register(SseConnection connection) {
 		int maxPerUser = this.settings.maxConnectionsPerUser();
+		PerUserLimitPolicy policy = this.settings.perUserLimitPolicy();
 		try {
-			return this.dispatcher.register(connection, maxPerUser, this.settings.perUserLimitPolicy());
+			return this.dispatcher.register(connection, maxPerUser, policy, this.evictionNotice);
 		}
 		catch (SseUserLimitException ex) {
 			if (!freedByProbing(connection.userId(), maxPerUser)) {
 				throw ex;
 			}
-			return this.dispatcher.register(connection, maxPerUser, this.settings.perUserLimitPolicy());
+			return this.dispatcher.register(connection, maxPerUser, policy, this.evictionNotice);
 		}
 	}
 
@@ -309,16 +313,16 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 	}
 
 	/**
-	 * End a user's oldest stream to make room for a new one, telling its page not to
-	 * reconnect (a page that did would evict the newer tab in turn, forever).
+	 * The final frame of a user's oldest stream, ended to make room for a new one: it tells
+	 * the page not to reconnect (a page that did would evict the newer tab in turn, forever).
 	 */
-	private void evict(SseConnection oldest) {
+	private static SseFrame evictionNotice(SseEventEncoder encoder, SseEngineSettings settings) {
 		Map<String, Object> data = new LinkedHashMap<>();
 		data.put("reason", "too-many-streams");
-		data.put("maxConnectionsPerUser", this.settings.maxConnectionsPerUser());
+		data.put("maxConnectionsPerUser", settings.maxConnectionsPerUser());
 		data.put("reconnect", false);
 		SseEvent notice = SseEvent.builder().name(EVICTED_EVENT).retry(EVICTED_RETRY).data(data).build();
-		oldest.end(CloseReason.LIMIT, this.encoder.encode(notice).toControlFrame(null));
+		return encoder.encode(notice).toControlFrame(null);
 	}
 
 	private Set<String> topicsOf(String clientId, SseSubscription subscription) {
@@ -340,45 +344,14 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 	}
 
 	/**
-	 * Add the connection notice and the replay (or reset) to the preamble.
-	 * The notice carries the id the client resumes from if the stream breaks before its
-	 * next event: the id it sent when the replay is exact, else the current position.
+	 * The notice that opens a stream. It carries the id the client resumes from if the
+	 * stream breaks before its next event: the one it resumes after, else its position.
 	 */
-	private void addReplay(SseConnection connection, @Nullable String lastEventId, String position,
-			ArrayDeque<SseFrame> preamble) {
-		ReplayResult replay = null;
-		if (lastEventId != null && this.settings.replayEnabled()) {
-			replay = readHistory(connection, lastEventId, position);
-		}
-		boolean exact = replay != null && replay.reset() == null;
-		if (this.settings.connectedEvent()) {
-			Map<String, Object> data = new LinkedHashMap<>();
-			data.put("clientId", connection.clientId());
-			data.put("topics", visibleTopics(connection.topics()));
-			preamble.add(encodeNotice(CONNECTED_EVENT, data, exact ? lastEventId : position));
-		}
-		if (replay == null) {
-			return;
-		}
-		if (replay.reset() != null) {
-			Map<String, Object> data = new LinkedHashMap<>();
-			data.put("reason", replay.reset().value());
-			data.put("lastEventId", lastEventId);
-			preamble.add(encodeNotice(RESET_EVENT, data, position));
-			return;
-		}
-		replay.events().forEach((event) -> preamble.add(event.frame()));
-	}
-
-	private ReplayResult readHistory(SseConnection connection, String lastEventId, String position) {
-		try {
-			return this.store.readAfter(lastEventId, position, (event) -> event.isFor(connection.topics()));
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Could not read the SSE history to replay client " + connection.clientId()
-					+ "; it is told to reset", ex);
-			return ReplayResult.reset(ReplayResult.Reset.UNAVAILABLE);
-		}
+	private SseFrame connectedNotice(SseConnection connection, String resumeId) {
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put("clientId", connection.clientId());
+		data.put("topics", visibleTopics(connection.topics()));
+		return encodeNotice(CONNECTED_EVENT, data, resumeId);
 	}
 
 	private static List<String> visibleTopics(Set<String> topics) {
@@ -392,8 +365,32 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 		return visible;
 	}
 
-	private SseFrame encodeNotice(String name, Object data, String id) {
+	private SseFrame encodeNotice(String name, Object data, @Nullable String id) {
 		return this.encoder.encode(SseEvent.of(name, data)).toControlFrame(id);
+	}
+
+	@Override
+	public SseFrame resetNotice(ResetReason reason, @Nullable String lastEventId, long missed, @Nullable String id) {
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put("reason", reason.value());
+		if (lastEventId != null) {
+			data.put("lastEventId", lastEventId);
+		}
+		if (missed > 0) {
+			data.put("missed", missed);
+		}
+		this.counters.recordReset(reason);
+		return encodeNotice(RESET_EVENT, data, id);
+	}
+
+	@Override
+	public @Nullable String rejoin(SseConnection connection) {
+		return this.dispatcher.rejoin(connection);
+	}
+
+	@Override
+	public void readHistory(SseConnection connection, String afterId, String upToId) {
+		this.history.read(connection, afterId, upToId);
 	}
 
 	private SseFrame jitteredRetryFrame() {
@@ -440,7 +437,7 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 	public SseStats stats() {
 		return new SseStats(this.registry.connectionCount(), this.registry.topicCount(), this.registry.userCount(),
 				this.counters.published(), this.counters.delivered(), this.counters.droppedTotal(),
-				this.counters.replayed(), pendingBytes());
+				this.counters.replayed(), this.counters.caughtUp(), this.counters.resetsTotal(), pendingBytes());
 	}
 
 	/**
@@ -599,6 +596,7 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 	public void close() {
 		this.accepting = false;
 		stopDelivery();
+		this.history.shutdown(Duration.ofSeconds(1));
 		this.writer.shutdown(Duration.ofSeconds(1));
 	}
 

@@ -32,7 +32,7 @@ import org.springframework.data.redis.connection.stream.ByteRecord;
 import io.github.ssestarter.backplane.SseBackplaneException;
 import io.github.ssestarter.encode.EncodedEvent;
 import io.github.ssestarter.store.OutgoingEvent;
-import io.github.ssestarter.store.ReplayResult;
+import io.github.ssestarter.store.HistoryPage;
 import io.github.ssestarter.store.SseEventStore;
 import io.github.ssestarter.store.StoredEvent;
 
@@ -117,6 +117,9 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 
 	private static final Duration TRIM_INTERVAL = Duration.ofSeconds(1);
 
+	/** The most entries one page read fetches, so a page of large events stays bounded. */
+	static final int PAGE_ENTRIES = 100;
+
 
 	private final RedisConnectionFactory connectionFactory;
 
@@ -179,39 +182,65 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 	}
 
 	@Override
-	public ReplayResult readAfter(String lastEventId, String upToId, Predicate<StoredEvent> filter) {
-		RedisEventId last = RedisEventId.parse(lastEventId);
+	public HistoryPage read(String afterId, String upToId, Predicate<StoredEvent> filter, int maxEvents,
+			long maxBytes) {
+		RedisEventId after = RedisEventId.parse(afterId);
 		RedisEventId upTo = RedisEventId.parse(upToId);
-		if (last == null) {
-			return ReplayResult.reset(ReplayResult.Reset.UNKNOWN);
+		if (after == null) {
+			return HistoryPage.reset(HistoryPage.Reset.UNKNOWN, upToId);
 		}
 		if (upTo == null) {
-			return ReplayResult.reset(ReplayResult.Reset.UNAVAILABLE);
+			return HistoryPage.reset(HistoryPage.Reset.UNAVAILABLE, upToId);
+		}
+		if (!after.generation().equals(upTo.generation())) {
+			return HistoryPage.reset(HistoryPage.Reset.UNKNOWN, upToId);
 		}
 		return execute((connection) -> {
-			Position position = position(connection);
-			if (!position.generation().equals(last.generation()) || last.sequence() > position.last()) {
-				return ReplayResult.reset(ReplayResult.Reset.UNKNOWN);
+			long first = after.sequence() + 1;
+			if (first > upTo.sequence()) {
+				return isKnown(connection, after) ? HistoryPage.of(List.of(), afterId, true)
+						: HistoryPage.reset(HistoryPage.Reset.UNKNOWN, upToId);
 			}
-			long firstMissing = last.sequence() + 1;
-			boolean trimmed = (position.first() == 0) ? firstMissing <= position.last() : firstMissing < position.first();
-			if (trimmed) {
-				return ReplayResult.reset(ReplayResult.Reset.EXPIRED);
-			}
+			long count = Math.min(Math.min(maxEvents, PAGE_ENTRIES), upTo.sequence() - after.sequence());
+			List<ByteRecord> entries = connection.streamCommands()
+				.xRange(this.keys.stream(),
+						Range.closed(RedisEventId.streamId(first), RedisEventId.streamId(upTo.sequence())),
+						Limit.limit().count((int) count));
+			// Sequences are dense: the page is exact only if it starts right after the stream's
+			// position, in the stream's generation (checked on every page, so a trim between
+			// two pages, or between a position check and a read, is never missed).
 			List<StoredEvent> events = new ArrayList<>();
-			if (upTo.sequence() >= firstMissing) {
-				for (ByteRecord entry : connection.streamCommands()
-					.xRange(this.keys.stream(),
-							Range.closed(RedisEventId.streamId(firstMissing), RedisEventId.streamId(upTo.sequence())),
-							Limit.unlimited())) {
-					StoredEvent stored = toStoredEvent(entry);
-					if (filter.test(stored)) {
-						events.add(stored);
+			long expected = first;
+			long bytes = 0;
+			for (ByteRecord entry : entries) {
+				StoredEvent event = toStoredEvent(entry);
+				RedisEventId id = RedisEventId.parse(event.id());
+				if (id == null || !id.generation().equals(after.generation()) || id.sequence() != expected) {
+					break;
+				}
+				expected++;
+				if (filter.test(event)) {
+					events.add(event);
+					bytes += event.frame().size();
+					if (events.size() >= maxEvents || bytes >= maxBytes) {
+						break;
 					}
 				}
 			}
-			return ReplayResult.of(events);
+			long reached = expected - 1;
+			if (reached < first) {
+				return HistoryPage.reset(isKnown(connection, after) ? HistoryPage.Reset.EXPIRED
+						: HistoryPage.Reset.UNKNOWN, upToId);
+			}
+			return HistoryPage.of(events, new RedisEventId(after.generation(), reached).toString(),
+					reached == upTo.sequence());
 		});
+	}
+
+	/** Whether the id belongs to the stream's current generation and is not beyond its last sequence. */
+	private boolean isKnown(RedisConnection connection, RedisEventId id) {
+		Position position = position(connection);
+		return position.generation().equals(id.generation()) && id.sequence() <= position.last();
 	}
 
 	@Override

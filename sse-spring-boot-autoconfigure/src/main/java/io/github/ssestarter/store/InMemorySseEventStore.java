@@ -10,25 +10,31 @@ import java.util.function.Predicate;
 
 /**
  * The default {@link SseEventStore}: a ring buffer in this node's memory, bounded by event
- * count and age.
+ * count, by the bytes of the retained frames, and by age.
  * <p>
  * Ids are {@code <epoch>-<sequence>}. The epoch is random per store instance, so after a
  * restart an old id is recognisably foreign and the client is told to reset instead of
  * being replayed the wrong events. Sequences start at 1; {@code <epoch>-0} is the position
  * before the first event.
  * <p>
- * Concurrency: one lock guards the ring. Appends take it for a few field writes; replays
- * take it to copy references out of the ring and filter them outside it.
+ * Concurrency: one lock guards the ring. Appends take it for a few field writes; a page
+ * read takes it to walk at most {@link #SCAN_LIMIT} slots, copying references to the
+ * matching events (the frames themselves are shared, never copied).
  *
  * @since 0.1.0
  */
 public final class InMemorySseEventStore implements SseEventStore {
+
+	/** The most events one page read looks at, matching or not, so a read never holds the lock long. */
+	static final int SCAN_LIMIT = 4096;
 
 	private final String epoch;
 
 	private final String idPrefix;
 
 	private final StoredEvent[] ring;
+
+	private final long maxBytes;
 
 	private final long maxAgeMillis;
 
@@ -42,17 +48,26 @@ public final class InMemorySseEventStore implements SseEventStore {
 	/** Sequence of the oldest retained event; {@code head + 1} when none is retained. Guarded by {@link #lock}. */
 	private long tail = 1;
 
+	/** Frame bytes of the retained events. Guarded by {@link #lock}. */
+	private long retainedBytes;
+
 	/**
 	 * Create a store.
 	 * @param maxEvents how many events to retain (0 keeps none)
+	 * @param maxBytes how many frame bytes to retain; the oldest events leave first
 	 * @param maxAge how long to retain an event
 	 * @param clock the clock that timestamps events
+	 * @since 0.2.0
 	 */
-	public InMemorySseEventStore(int maxEvents, Duration maxAge, Clock clock) {
+	public InMemorySseEventStore(int maxEvents, long maxBytes, Duration maxAge, Clock clock) {
 		if (maxEvents < 0) {
 			throw new IllegalArgumentException("maxEvents must not be negative");
 		}
+		if (maxBytes < 0) {
+			throw new IllegalArgumentException("maxBytes must not be negative");
+		}
 		this.ring = new StoredEvent[maxEvents];
+		this.maxBytes = maxBytes;
 		this.maxAgeMillis = maxAge.toMillis();
 		this.clock = clock;
 		this.epoch = Long.toString((new SecureRandom().nextLong() >>> 1) % 2821109907456L, 36); // 8 base-36 digits at most
@@ -70,18 +85,32 @@ public final class InMemorySseEventStore implements SseEventStore {
 			this.head = sequence;
 			if (this.ring.length == 0) {
 				this.tail = sequence + 1;
+				return stored;
 			}
-			else {
-				this.ring[(int) (sequence % this.ring.length)] = stored;
-				if (sequence - this.tail >= this.ring.length) {
-					this.tail = sequence - this.ring.length + 1;
-				}
+			if (sequence - this.tail >= this.ring.length) {
+				dropOldest(); // its slot is about to be reused
+			}
+			this.ring[slot(sequence)] = stored;
+			this.retainedBytes += stored.frame().size();
+			while (this.retainedBytes > this.maxBytes) {
+				dropOldest();
 			}
 			return stored;
 		}
 		finally {
 			this.lock.unlock();
 		}
+	}
+
+	private void dropOldest() {
+		int slot = slot(this.tail);
+		this.retainedBytes -= this.ring[slot].frame().size();
+		this.ring[slot] = null;
+		this.tail++;
+	}
+
+	private int slot(long sequence) {
+		return (int) (sequence % this.ring.length);
 	}
 
 	@Override
@@ -96,33 +125,47 @@ public final class InMemorySseEventStore implements SseEventStore {
 	}
 
 	@Override
-	public ReplayResult readAfter(String lastEventId, String upToId, Predicate<StoredEvent> filter) {
-		long after = sequenceOf(lastEventId);
+	public HistoryPage read(String afterId, String upToId, Predicate<StoredEvent> filter, int maxEvents,
+			long maxBytes) {
+		long after = sequenceOf(afterId);
 		long upTo = sequenceOf(upToId);
 		if (upTo < 0) {
 			throw new IllegalArgumentException("upToId " + upToId + " is not from this store");
 		}
-		List<StoredEvent> candidates;
+		List<StoredEvent> events = new ArrayList<>();
 		this.lock.lock();
 		try {
 			evictExpiredLocked();
 			if (after < 0 || after > this.head) {
-				return ReplayResult.reset(ReplayResult.Reset.UNKNOWN);
-			}
-			if (after < this.tail - 1) {
-				return ReplayResult.reset(ReplayResult.Reset.EXPIRED);
+				return HistoryPage.reset(HistoryPage.Reset.UNKNOWN, upToId);
 			}
 			long last = Math.min(upTo, this.head);
-			candidates = new ArrayList<>((int) Math.max(0, last - after));
-			for (long sequence = after + 1; sequence <= last; sequence++) {
-				candidates.add(this.ring[(int) (sequence % this.ring.length)]);
+			if (after >= last) {
+				return HistoryPage.of(List.of(), afterId, true);
 			}
+			if (after < this.tail - 1) {
+				return HistoryPage.reset(HistoryPage.Reset.EXPIRED, upToId);
+			}
+			long bytes = 0;
+			long sequence = after;
+			long scanEnd = Math.min(last, after + SCAN_LIMIT);
+			while (sequence < scanEnd && events.size() < maxEvents && bytes < maxBytes) {
+				StoredEvent event = this.ring[slot(++sequence)];
+				if (filter.test(event)) {
+					events.add(event);
+					bytes += event.frame().size();
+				}
+			}
+			return HistoryPage.of(events, this.idPrefix + sequence, sequence == last);
 		}
 		finally {
 			this.lock.unlock();
 		}
-		candidates.removeIf(filter.negate());
-		return ReplayResult.of(candidates);
+	}
+
+	@Override
+	public boolean isLocal() {
+		return true;
 	}
 
 	@Override
@@ -138,13 +181,38 @@ public final class InMemorySseEventStore implements SseEventStore {
 
 	private void evictExpiredLocked() {
 		long oldestKept = this.clock.millis() - this.maxAgeMillis;
-		while (this.tail <= this.head) {
-			int slot = (int) (this.tail % this.ring.length);
-			if (this.ring[slot].timestamp() >= oldestKept) {
-				break;
-			}
-			this.ring[slot] = null;
-			this.tail++;
+		while (this.tail <= this.head && this.ring[slot(this.tail)].timestamp() < oldestKept) {
+			dropOldest();
+		}
+	}
+
+	/**
+	 * Bytes of the encoded events the history holds now (at most its byte cap).
+	 * @return the byte count
+	 * @since 0.2.0
+	 */
+	public long retainedBytes() {
+		this.lock.lock();
+		try {
+			return this.retainedBytes;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Events the history holds now.
+	 * @return the count
+	 * @since 0.2.0
+	 */
+	public long retainedEvents() {
+		this.lock.lock();
+		try {
+			return this.head - this.tail + 1;
+		}
+		finally {
+			this.lock.unlock();
 		}
 	}
 

@@ -16,8 +16,10 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
+import io.github.ssestarter.SseEvent;
 import io.github.ssestarter.SseService;
 import io.github.ssestarter.actuate.SseEndpoint;
 import io.github.ssestarter.backplane.LocalSseBackplane;
@@ -70,7 +72,7 @@ class SseAutoConfigurationTest {
 			assertThat(writer.poolSize()).isEqualTo(Math.max(2, Runtime.getRuntime().availableProcessors()));
 			SseProperties properties = context.getBean(SseProperties.class);
 			assertThat(properties.getHeartbeat().getInterval()).isEqualTo(Duration.ofSeconds(15));
-			assertThat(properties.getBuffer().getOverflowPolicy()).isEqualTo(OverflowPolicy.DROP_OLDEST);
+			assertThat(properties.getBuffer().getOverflowPolicy()).isEqualTo(OverflowPolicy.CATCH_UP);
 		});
 	}
 
@@ -140,16 +142,33 @@ class SseAutoConfigurationTest {
 	}
 
 	@Test
+	void theDefaultHistoryKeepsNoMoreThanItsByteCapOfTheLargestEvents() {
+		this.runner.run((context) -> {
+			SseService sse = context.getBean(SseService.class);
+			InMemorySseEventStore store = (InMemorySseEventStore) context.getBean(SseEventStore.class);
+			String nearlyOneMegabyte = "x".repeat(1_000_000);
+			for (int i = 0; i < 200; i++) {
+				sse.publish("big", SseEvent.ofData(nearlyOneMegabyte));
+			}
+			// 1,000 events of up to sse.max-event-size (1 MB) would be 1 GB; sse.replay.max-bytes holds it to 64 MB.
+			assertThat(store.retainedBytes()).isLessThanOrEqualTo(DataSize.ofMegabytes(64).toBytes())
+				.isGreaterThan(DataSize.ofMegabytes(60).toBytes());
+			assertThat(store.retainedEvents()).isEqualTo(67);
+		});
+	}
+
+	@Test
 	void propertiesBind() {
 		this.runner
 			.withPropertyValues("sse.heartbeat.interval=30", "sse.buffer.max-bytes=256", "sse.buffer.max-events=10",
 					"sse.buffer.overflow-policy=drop-newest", "sse.max-event-size=128KB", "sse.connection.retry=1500",
-					"sse.writer.threads=3", "sse.connection.max-lifetime=5m")
+					"sse.writer.threads=3", "sse.connection.max-lifetime=5m", "sse.replay.max-bytes=16MB")
 			.run((context) -> {
 				SseProperties properties = context.getBean(SseProperties.class);
 				assertThat(properties.getHeartbeat().getInterval()).isEqualTo(Duration.ofSeconds(30));
 				assertThat(properties.getBuffer().getMaxBytes().toKilobytes()).isEqualTo(256);
 				assertThat(properties.getBuffer().getOverflowPolicy()).isEqualTo(OverflowPolicy.DROP_NEWEST);
+				assertThat(properties.getReplay().getMaxBytes()).isEqualTo(DataSize.ofMegabytes(16));
 				assertThat(properties.getConnection().getRetry()).isEqualTo(Duration.ofMillis(1500));
 				assertThat(context.getBean(SseWriterExecutor.class).poolSize()).isEqualTo(3);
 			});
@@ -173,6 +192,7 @@ class SseAutoConfigurationTest {
 				new String[] { "sse.writer.max-batch-size=10B", "sse.writer.max-batch-size" },
 				new String[] { "sse.replay.max-events=-5", "sse.replay.max-events" },
 				new String[] { "sse.replay.max-age=0", "sse.replay.max-age" },
+				new String[] { "sse.replay.max-bytes=512KB", "sse.replay.max-bytes" },
 				new String[] { "sse.shutdown.timeout=-1", "sse.shutdown.timeout" },
 				new String[] { "sse.buffer.overflow-policy=sometimes", "sse.buffer.overflow-policy" });
 		for (String[] testCase : cases) {
@@ -217,7 +237,7 @@ class SseAutoConfigurationTest {
 
 		static final SseEventEncoder ENCODER = (event) -> new EncodedEvent("data: custom\n\n".getBytes());
 
-		static final SseEventStore STORE = new InMemorySseEventStore(5, Duration.ofMinutes(1),
+		static final SseEventStore STORE = new InMemorySseEventStore(5, Long.MAX_VALUE, Duration.ofMinutes(1),
 				java.time.Clock.systemUTC());
 
 		@Bean

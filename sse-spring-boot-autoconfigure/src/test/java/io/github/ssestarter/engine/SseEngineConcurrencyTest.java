@@ -21,6 +21,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 
 import io.github.ssestarter.SseEvent;
+import io.github.ssestarter.support.DeliveryCheck;
 import io.github.ssestarter.support.RecordingTransport;
 import io.github.ssestarter.support.SseWire;
 import io.github.ssestarter.support.TestEngines;
@@ -54,17 +55,76 @@ class SseEngineConcurrencyTest {
 	}
 
 	@ParameterizedTest
-	@EnumSource(value = OverflowPolicy.class, names = { "DROP_OLDEST", "DROP_NEWEST" })
+	@EnumSource(value = OverflowPolicy.class, names = { "CATCH_UP", "DROP_OLDEST", "DROP_NEWEST" })
 	void manyPublishersAndClientsKeepOrderAndAccounting(OverflowPolicy policy) throws Exception {
 		this.engines.policy = policy;
 		this.engines.maxQueuedEvents = 64;
 		this.engines.maxBatchBytes = 2048;
+		this.engines.history = 100_000;
 		this.engine = this.engines.build();
-		int clients = 40;
-		List<RecordingTransport> transports = new ArrayList<>();
-		List<SseConnection> connections = new ArrayList<>();
-		for (int i = 0; i < clients; i++) {
+		Clients clients = openClients(40);
+		DeliveryCheck published = publishConcurrently(8, 1500);
+		await().atMost(Duration.ofSeconds(60)).until(() -> clients.connections.stream()
+			.allMatch((c) -> c.queuedFrames() == 0 && !c.isCatchingUp()
+					&& c.deliveredEvents() + c.droppedEvents() == expected(c, published)));
+		long offered = 0;
+		for (int i = 0; i < clients.connections.size(); i++) {
+			SseConnection connection = clients.connections.get(i);
+			RecordingTransport transport = clients.transports.get(i);
+			assertThat(transport.overlapped()).as("two drainers wrote at once").isFalse();
+			List<DeliveryCheck.Received> received = DeliveryCheck.fromBlocks(transport.blocks());
+			DeliveryCheck.Outcome outcome = (policy == OverflowPolicy.CATCH_UP)
+					? published.verifyComplete("client " + i, connection.topics(), null, received)
+					: published.verify("client " + i, connection.topics(), null, received);
+			assertThat(outcome.events()).isEqualTo(connection.deliveredEvents());
+			offered += expected(connection, published);
+		}
+		SseCounters counters = this.engine.counters();
+		assertThat(counters.published()).isEqualTo(8 * 1500);
+		if (policy == OverflowPolicy.CATCH_UP) {
+			// Every event reached every client: live, or from the history after falling behind.
+			assertThat(counters.delivered() + counters.caughtUp()).isEqualTo(offered);
+			assertThat(counters.catchUps()).as("slow clients fell behind").isPositive();
+			assertThat(counters.droppedTotal()).isZero();
+			assertThat(counters.resetsTotal()).isZero();
+		}
+		else {
+			assertThat(counters.delivered() + counters.droppedTotal()).isEqualTo(offered);
+			assertThat(counters.dropped(DropReason.QUEUE_FULL)).as("slow clients overflowed").isPositive();
+			assertThat(counters.resets(ResetReason.DROPPED)).as("every gap announced").isPositive();
+		}
+	}
+
+	@Test
+	void streamsThatFallBehindASmallHistoryAreToldExactlyWhereTheyLostEvents() throws Exception {
+		this.engines.maxQueuedEvents = 16;
+		this.engines.maxBatchBytes = 1024;
+		this.engines.history = 200;
+		this.engine = this.engines.build();
+		Clients clients = openClients(40);
+		DeliveryCheck published = publishConcurrently(8, 1500);
+		String last = this.engine.publish(TOPICS, SseEvent.ofData("last"));
+		published.published(last, Set.copyOf(TOPICS));
+		await().atMost(Duration.ofSeconds(60)).until(() -> clients.transports.stream()
+			.allMatch((t) -> t.text().contains("id: " + last + "\n")));
+		int resets = 0;
+		for (int i = 0; i < clients.connections.size(); i++) {
+			SseConnection connection = clients.connections.get(i);
+			DeliveryCheck.Outcome outcome = published.verifyComplete("client " + i, connection.topics(), null,
+					DeliveryCheck.fromBlocks(clients.transports.get(i).blocks()));
+			assertThat(outcome.resets()).as("client %d: only lagged resets", i).containsOnlyKeys("lagged");
+			resets += outcome.totalResets();
+		}
+		assertThat(resets).as("slow clients outran the history").isPositive();
+		assertThat(this.engine.counters().resets(ResetReason.LAGGED)).isEqualTo(resets);
+	}
+
+	/** Clients on one to five random topics; every fourth one reads slowly. */
+	private Clients openClients(int count) {
+		Clients clients = new Clients(new ArrayList<>(), new ArrayList<>());
+		for (int i = 0; i < count; i++) {
 			Set<String> topics = new LinkedHashSet<>();
+			topics.add(TOPICS.get(i % TOPICS.size()));
 			for (String topic : TOPICS) {
 				if (ThreadLocalRandom.current().nextInt(3) == 0) {
 					topics.add(topic);
@@ -72,14 +132,20 @@ class SseEngineConcurrencyTest {
 			}
 			RecordingTransport transport = new RecordingTransport();
 			if (i % 4 == 0) {
-				transport.delayEachWrite(200_000); // a slow reader: overflows and drops
+				transport.delayEachWrite(200_000); // a slow reader: falls behind
 			}
-			transports.add(transport);
-			connections.add(this.engine.open(new SseSubscription(null, null, topics, null), transport));
+			clients.transports.add(transport);
+			clients.connections.add(this.engine.open(new SseSubscription(null, null, topics, null), transport));
 		}
-		Map<String, Set<String>> published = new ConcurrentHashMap<>();
-		int publishers = 8;
-		int perPublisher = 1500;
+		return clients;
+	}
+
+	private record Clients(List<SseConnection> connections, List<RecordingTransport> transports) {
+	}
+
+	/** Publish from several threads at once to random topics (and a few broadcasts); returns what was published. */
+	private DeliveryCheck publishConcurrently(int publishers, int perPublisher) throws Exception {
+		DeliveryCheck published = new DeliveryCheck();
 		CountDownLatch start = new CountDownLatch(1);
 		List<Future<?>> running = new ArrayList<>();
 		for (int p = 0; p < publishers; p++) {
@@ -93,10 +159,12 @@ class SseEngineConcurrencyTest {
 					if (random.nextInt(4) == 0) {
 						topics.add(TOPICS.get(random.nextInt(TOPICS.size())));
 					}
-					boolean broadcast = random.nextInt(50) == 0;
-					String id = broadcast ? this.engine.broadcast(SseEvent.ofData(publisher + ":" + n))
-							: this.engine.publish(topics, SseEvent.ofData(publisher + ":" + n));
-					published.put(id, broadcast ? Set.of() : topics);
+					if (random.nextInt(50) == 0) {
+						published.broadcast(this.engine.broadcast(SseEvent.ofData(publisher + ":" + n)));
+					}
+					else {
+						published.published(this.engine.publish(topics, SseEvent.ofData(publisher + ":" + n)), topics);
+					}
 				}
 				return null;
 			}));
@@ -105,41 +173,20 @@ class SseEngineConcurrencyTest {
 		for (Future<?> future : running) {
 			future.get(60, TimeUnit.SECONDS);
 		}
-		assertThat(published).hasSize(publishers * perPublisher);
-		await().atMost(Duration.ofSeconds(60)).until(() -> connections.stream()
-			.allMatch((c) -> c.queuedFrames() == 0 && c.deliveredEvents() + c.droppedEvents() == expected(c, published)));
-		long offered = 0;
-		for (int i = 0; i < clients; i++) {
-			SseConnection connection = connections.get(i);
-			RecordingTransport transport = transports.get(i);
-			List<SseWire.Block> events = transport.events();
-			assertThat(transport.overlapped()).as("two drainers wrote at once").isFalse();
-			assertThat(events).hasSize((int) connection.deliveredEvents());
-			long previous = 0;
-			Set<String> seen = new HashSet<>();
-			for (SseWire.Block event : events) {
-				long sequence = Long.parseLong(event.id().substring(event.id().indexOf('-') + 1));
-				assertThat(sequence).as("publication order").isGreaterThan(previous);
-				previous = sequence;
-				assertThat(seen.add(event.id())).as("no duplicate").isTrue();
-				Set<String> topics = published.get(event.id());
-				assertThat(topics.isEmpty() || topics.stream().anyMatch(connection.topics()::contains))
-					.as("only events meant for this client").isTrue();
-			}
-			offered += expected(connection, published);
-		}
-		SseCounters counters = this.engine.counters();
-		assertThat(counters.delivered() + counters.droppedTotal()).isEqualTo(offered);
-		assertThat(counters.dropped(DropReason.QUEUE_FULL)).as("slow clients overflowed").isPositive();
-		assertThat(counters.published()).isEqualTo(publishers * perPublisher);
+		assertThat(published.publishedCount()).isEqualTo(publishers * perPublisher);
+		return published;
 	}
 
-	/** Events published to any of the client's topics; broadcasts (empty topic set) count for everyone. */
-	private static long expected(SseConnection connection, Map<String, Set<String>> published) {
-		return published.values()
-			.stream()
-			.filter((topics) -> topics.isEmpty() || topics.stream().anyMatch(connection.topics()::contains))
-			.count();
+	/** Events published to any of the client's topics (broadcasts count for everyone). */
+	private static long expected(SseConnection connection, DeliveryCheck published) {
+		long count = 0;
+		long position = 0;
+		Long next;
+		while ((next = published.nextFor(connection.topics(), position)) != null) {
+			count++;
+			position = next;
+		}
+		return count;
 	}
 
 	@Test
@@ -239,6 +286,103 @@ class SseEngineConcurrencyTest {
 			assertThat(connection.queuedFrames()).isZero();
 		}
 		await().until(() -> this.engine.liveConnections() == 0);
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = OverflowPolicy.class, names = { "DISCONNECT", "DROP_OLDEST", "CATCH_UP" })
+	void aStreamClosedWhileItsDrainerWritesEndsAfterItsLastFrameWithoutAGap(OverflowPolicy policy) throws Exception {
+		this.engines.policy = policy;
+		this.engines.maxQueuedEvents = 50;
+		this.engines.maxBatchBytes = 512;
+		this.engines.writerThreads = 4;
+		this.engine = this.engines.build();
+		DeliveryCheck published = new DeliveryCheck();
+		List<String> gaps = new ArrayList<>();
+		for (int round = 0; round < 200; round++) {
+			RecordingTransport transport = new RecordingTransport().delayEachWrite(20_000);
+			SseConnection connection = this.engine.open(TestEngines.topics("race"), transport);
+			CountDownLatch go = new CountDownLatch(1);
+			java.util.concurrent.atomic.AtomicBoolean publishing = new java.util.concurrent.atomic.AtomicBoolean(true);
+			int closeAfter = ThreadLocalRandom.current().nextInt(1, 150);
+			Future<?> closer = this.threads.submit(() -> {
+				go.await();
+				while (connection.deliveredEvents() < closeAfter && connection.isOpen() && publishing.get()) {
+					Thread.onSpinWait();
+				}
+				connection.close(CloseReason.EVICTED); // as an eviction, a slow close or shutdown does
+				return null;
+			});
+			go.countDown();
+			for (int n = 0; n < 200 && connection.isOpen(); n++) {
+				published.published(this.engine.publish("race", SseEvent.ofData(round + ":" + n)), Set.of("race"));
+			}
+			publishing.set(false);
+			closer.get(10, TimeUnit.SECONDS);
+			await().pollInterval(Duration.ofMillis(1)).atMost(Duration.ofSeconds(10)).until(transport::isCompleted);
+			try {
+				DeliveryCheck.Outcome outcome = published.verify("round " + round, connection.topics(), null,
+						DeliveryCheck.fromBlocks(transport.blocks()));
+				if (policy != OverflowPolicy.DROP_OLDEST) {
+					assertThat(outcome.totalResets()).as("round %d: nothing was dropped", round).isZero();
+				}
+			}
+			catch (AssertionError ex) {
+				gaps.add(ex.getMessage());
+			}
+		}
+		assertThat(gaps).as("streams whose client received events after one it never got").isEmpty();
+		await().until(() -> this.engine.liveConnections() == 0);
+	}
+
+	@Test
+	void evictOldestHoldsThePerUserLimitUnderConcurrentOpensAndEveryEvictedPageIsTold() throws Exception {
+		this.engines.perUserPolicy = PerUserLimitPolicy.EVICT_OLDEST;
+		this.engines.maxConnectionsPerUser = 5;
+		this.engines.policy = OverflowPolicy.DROP_OLDEST;
+		this.engines.maxQueuedEvents = 2;
+		this.engine = this.engines.build();
+		// Events keep every stream's queue full, so a drop-oldest offer races with each eviction notice.
+		Future<?> publisher = this.threads.submit(() -> {
+			while (!Thread.currentThread().isInterrupted()) {
+				this.engine.sendToUser("alice", SseEvent.ofData("x"));
+			}
+			return null;
+		});
+		List<RecordingTransport> transports = new java.util.concurrent.CopyOnWriteArrayList<>();
+		List<SseConnection> connections = new java.util.concurrent.CopyOnWriteArrayList<>();
+		for (int round = 0; round < 10; round++) {
+			CountDownLatch go = new CountDownLatch(1);
+			List<Future<?>> opens = new ArrayList<>();
+			for (int i = 0; i < 30; i++) {
+				opens.add(this.threads.submit(() -> {
+					go.await();
+					RecordingTransport transport = new RecordingTransport().delayEachWrite(100_000);
+					SseConnection connection = this.engine
+						.open(new SseSubscription("alice", null, Set.of(), null), transport);
+					transports.add(transport);
+					connections.add(connection);
+					return null;
+				}));
+			}
+			go.countDown();
+			for (Future<?> open : opens) {
+				open.get(10, TimeUnit.SECONDS);
+			}
+			assertThat(this.engine.registry().userConnections("alice")).as("round %d", round).hasSize(5);
+			assertThat(connections.stream().filter(SseConnection::isOpen)).as("round %d", round).hasSize(5);
+		}
+		publisher.cancel(true);
+		for (int i = 0; i < connections.size(); i++) {
+			SseConnection connection = connections.get(i);
+			if (connection.closeReason() == CloseReason.LIMIT) {
+				RecordingTransport transport = transports.get(i);
+				await().pollInterval(Duration.ofMillis(1)).until(transport::isCompleted);
+				List<SseWire.Block> blocks = transport.blocks();
+				assertThat(blocks.get(blocks.size() - 1).event()).as("the evicted page is told not to reconnect")
+					.isEqualTo("sse.evicted");
+			}
+		}
+		assertThat(this.engine.counters().closed(CloseReason.LIMIT)).isEqualTo(300 - 5);
 	}
 
 }

@@ -106,37 +106,108 @@ class SseEngineTest {
 	}
 
 	@Test
-	void dropNewestKeepsTheOldestAndCountsTheRest() {
+	void aStreamThatFallsBehindCatchesUpFromTheHistoryAndRejoinsTheLiveFlow() {
+		this.engines.maxQueuedEvents = 5;
+		SseEngine engine = engine();
+		RecordingTransport transport = new RecordingTransport();
+		SseConnection connection = openWithWriteInFlight(engine, transport, "in-flight");
+		List<String> ids = new java.util.ArrayList<>();
+		for (int i = 0; i < 30; i++) {
+			ids.add(engine.publish("t", SseEvent.ofData("e" + i)));
+		}
+		assertThat(connection.queuedFrames()).isEqualTo(5);
+		assertThat(connection.isCatchingUp()).isTrue();
+		transport.release();
+		await().until(() -> transport.events().size() == 31);
+		ids.add(engine.publish("t", SseEvent.ofData("live")));
+		await().until(() -> transport.events().size() == 32);
+		assertThat(transport.events().stream().skip(1).map(SseWire.Block::id)).containsExactlyElementsOf(ids);
+		assertThat(data(transport).get(31)).isEqualTo("live");
+		assertThat(transport.blocks()).noneMatch((block) -> "sse.reset".equals(block.event()));
+		assertThat(connection.isCatchingUp()).isFalse();
+		SseCounters counters = engine.counters();
+		assertThat(counters.catchUps()).isEqualTo(1);
+		assertThat(counters.caughtUp()).isEqualTo(25); // e5..e29 from the history
+		assertThat(counters.delivered()).isEqualTo(7); // in-flight, e0..e4 queued, then live
+		assertThat(counters.droppedTotal()).isZero();
+		assertThat(connection.deliveredEvents()).isEqualTo(32);
+	}
+
+	@Test
+	void aStreamBehindTheHistoryGetsOneLaggedResetWhereTheGapIsThenLiveEvents() {
+		this.engines.maxQueuedEvents = 5;
+		this.engines.history = 10;
+		SseEngine engine = engine();
+		RecordingTransport transport = new RecordingTransport();
+		openWithWriteInFlight(engine, transport, "in-flight");
+		List<String> ids = new java.util.ArrayList<>();
+		for (int i = 0; i < 30; i++) {
+			ids.add(engine.publish("t", SseEvent.ofData("e" + i)));
+		}
+		transport.release();
+		await().until(() -> transport.blocks().stream().anyMatch((block) -> "sse.reset".equals(block.event())));
+		String live = engine.publish("t", SseEvent.ofData("live"));
+		await().until(() -> transport.events().size() == 7);
+		// e0..e4 were queued; e5..e19 left the 10-event history: the reset says where the client stands.
+		assertThat(data(transport)).containsExactly("in-flight", "e0", "e1", "e2", "e3", "e4", "live");
+		List<SseWire.Block> blocks = transport.blocks();
+		SseWire.Block reset = blocks.get(blocks.size() - 2);
+		assertThat(reset.event()).isEqualTo("sse.reset");
+		assertThat(reset.data()).isEqualTo("{\"reason\":\"lagged\",\"lastEventId\":\"" + ids.get(4) + "\"}");
+		assertThat(reset.id()).isEqualTo(ids.get(29)); // the client resumes after the last event published
+		assertThat(blocks.get(blocks.size() - 1).id()).isEqualTo(live);
+		assertThat(engine.counters().resets(ResetReason.LAGGED)).isEqualTo(1);
+	}
+
+	@Test
+	void dropNewestKeepsTheOldestThenSaysHowManyItMissedBeforeTheNextEvent() {
 		this.engines.policy = OverflowPolicy.DROP_NEWEST;
 		this.engines.maxQueuedEvents = 10;
 		SseEngine engine = engine();
 		RecordingTransport transport = new RecordingTransport();
 		SseConnection connection = openWithWriteInFlight(engine, transport, "in-flight");
+		List<String> ids = new java.util.ArrayList<>();
 		for (int i = 0; i < 30; i++) {
-			engine.publish("t", SseEvent.ofData("e" + i));
+			ids.add(engine.publish("t", SseEvent.ofData("e" + i)));
 		}
 		assertThat(connection.queuedFrames()).isEqualTo(10);
 		transport.release();
 		await().until(() -> transport.events().size() == 11);
 		assertThat(data(transport)).containsExactly("in-flight", "e0", "e1", "e2", "e3", "e4", "e5", "e6", "e7", "e8",
 				"e9");
+		engine.publish("t", SseEvent.ofData("next"));
+		await().until(() -> transport.events().size() == 12);
+		List<SseWire.Block> blocks = transport.blocks();
+		SseWire.Block notice = blocks.get(blocks.size() - 2);
+		assertThat(notice.event()).isEqualTo("sse.reset");
+		assertThat(notice.data()).isEqualTo("{\"reason\":\"dropped\",\"missed\":20}");
+		assertThat(notice.id()).isEqualTo(ids.get(29));
+		assertThat(blocks.get(blocks.size() - 1).data()).isEqualTo("next");
 		assertThat(connection.droppedEvents()).isEqualTo(20);
 		assertThat(engine.counters().dropped(DropReason.QUEUE_FULL)).isEqualTo(20);
-		assertThat(connection.deliveredEvents() + connection.droppedEvents()).isEqualTo(31);
+		assertThat(engine.counters().resets(ResetReason.DROPPED)).isEqualTo(1);
+		assertThat(connection.deliveredEvents() + connection.droppedEvents()).isEqualTo(32);
 	}
 
 	@Test
-	void dropOldestKeepsTheNewest() {
+	void dropOldestKeepsTheNewestAfterSayingHowManyItMissed() {
+		this.engines.policy = OverflowPolicy.DROP_OLDEST;
 		this.engines.maxQueuedEvents = 5;
 		SseEngine engine = engine();
 		RecordingTransport transport = new RecordingTransport();
-		SseConnection connection = openWithWriteInFlight(engine, transport, "in-flight");
+		openWithWriteInFlight(engine, transport, "in-flight");
+		List<String> ids = new java.util.ArrayList<>();
 		for (int i = 0; i < 30; i++) {
-			engine.publish("t", SseEvent.ofData("e" + i));
+			ids.add(engine.publish("t", SseEvent.ofData("e" + i)));
 		}
 		transport.release();
 		await().until(() -> transport.events().size() == 6);
 		assertThat(data(transport)).containsExactly("in-flight", "e25", "e26", "e27", "e28", "e29");
+		List<SseWire.Block> blocks = transport.blocks();
+		SseWire.Block notice = blocks.get(blocks.size() - 6);
+		assertThat(notice.event()).isEqualTo("sse.reset");
+		assertThat(notice.data()).isEqualTo("{\"reason\":\"dropped\",\"missed\":25}");
+		assertThat(notice.id()).isEqualTo(ids.get(24));
 		assertThat(engine.counters().dropped(DropReason.QUEUE_FULL)).isEqualTo(25);
 	}
 
@@ -175,6 +246,7 @@ class SseEngineTest {
 		await().until(transport::isCompleted);
 		// in-flight delivered; e0..e2 queued then discarded; e3 refused; e4 never offered (unregistered)
 		assertThat(connection.deliveredEvents()).isEqualTo(1);
+		assertThat(transport.events()).hasSize(1); // nothing after what it wrote: a reconnect resumes exactly
 		assertThat(engine.counters().dropped(DropReason.QUEUE_FULL)).isEqualTo(1);
 		assertThat(engine.counters().dropped(DropReason.DISCONNECTED)).isEqualTo(3);
 		assertThat(engine.counters().closed(CloseReason.SLOW)).isEqualTo(1);

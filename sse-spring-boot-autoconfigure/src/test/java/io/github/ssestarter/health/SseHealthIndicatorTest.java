@@ -46,7 +46,7 @@ class SseHealthIndicatorTest {
 
 	@Test
 	void downWhenTheBackplaneIsUnavailable() {
-		InMemorySseEventStore store = new InMemorySseEventStore(10, Duration.ofMinutes(1), Clock.systemUTC());
+		InMemorySseEventStore store = new InMemorySseEventStore(10, Long.MAX_VALUE, Duration.ofMinutes(1), Clock.systemUTC());
 		UnavailableBackplane backplane = new UnavailableBackplane(new LocalSseBackplane(store));
 		SseEngine engine = new SseEngine(new TestEngines().build().settings(),
 				new DefaultSseEventEncoder(JsonMapper.builder().build()), store, backplane,

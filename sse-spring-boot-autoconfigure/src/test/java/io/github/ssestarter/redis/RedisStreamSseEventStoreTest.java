@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,8 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import io.github.ssestarter.encode.EncodedEvent;
+import io.github.ssestarter.store.HistoryPage;
 import io.github.ssestarter.store.OutgoingEvent;
-import io.github.ssestarter.store.ReplayResult;
+import io.github.ssestarter.store.SseEventStore;
 import io.github.ssestarter.store.StoredEvent;
 import io.github.ssestarter.support.LocalRedis;
 
@@ -55,7 +57,25 @@ class RedisStreamSseEventStoreTest {
 		return store.append(new OutgoingEvent(Set.of(topics), topics.length == 0, new EncodedEvent(body)));
 	}
 
-	private static List<String> ids(ReplayResult result) {
+	/** The whole range, page after page, or the first reset. */
+	static HistoryPage readAll(SseEventStore store, String afterId, String upToId, Predicate<StoredEvent> filter) {
+		List<StoredEvent> events = new ArrayList<>();
+		String after = afterId;
+		for (;;) {
+			HistoryPage page = store.read(after, upToId, filter, 100_000, Long.MAX_VALUE);
+			if (page.reset() != null) {
+				return page;
+			}
+			events.addAll(page.events());
+			if (page.complete()) {
+				return HistoryPage.of(events, page.next(), true);
+			}
+			assertThat(page.next()).as("a page that is not complete moves on").isNotEqualTo(after);
+			after = page.next();
+		}
+	}
+
+	private static List<String> ids(HistoryPage result) {
 		return result.events().stream().map(StoredEvent::id).toList();
 	}
 
@@ -72,7 +92,7 @@ class RedisStreamSseEventStoreTest {
 		assertThat(second.id()).isEqualTo(generation + "-2");
 		assertThat(first.frame().toString()).isEqualTo("id: " + first.id() + "\ndata: one\n\n");
 		assertThat(nodeB.latestId()).isEqualTo(second.id());
-		assertThat(ids(nodeB.readAfter(start, second.id(), (event) -> true))).containsExactly(first.id(), second.id());
+		assertThat(ids(readAll(nodeB, start, second.id(), (event) -> true))).containsExactly(first.id(), second.id());
 	}
 
 	@Test
@@ -84,13 +104,13 @@ class RedisStreamSseEventStoreTest {
 		StoredEvent both = append(store, "3", "a", "b");
 		StoredEvent everyone = append(store, "4");
 		StoredEvent a5 = append(store, "5", "a");
-		ReplayResult result = store.readAfter(start, everyone.id(), (event) -> event.isFor(Set.of("a")));
+		HistoryPage result = readAll(store, start, everyone.id(), (event) -> event.isFor(Set.of("a")));
 		assertThat(result.reset()).isNull();
 		assertThat(ids(result)).containsExactly(a1.id(), both.id(), everyone.id());
 		assertThat(result.events().get(1).topics()).containsExactlyInAnyOrder("a", "b");
 		assertThat(result.events().get(2).broadcast()).isTrue();
-		assertThat(ids(store.readAfter(both.id(), a5.id(), (event) -> true))).containsExactly(everyone.id(), a5.id());
-		assertThat(ids(store.readAfter(a5.id(), a5.id(), (event) -> true))).isEmpty();
+		assertThat(ids(readAll(store, both.id(), a5.id(), (event) -> true))).containsExactly(everyone.id(), a5.id());
+		assertThat(ids(readAll(store, a5.id(), a5.id(), (event) -> true))).isEmpty();
 	}
 
 	@Test
@@ -100,7 +120,7 @@ class RedisStreamSseEventStoreTest {
 		String generation = event.id().substring(0, event.id().indexOf('-'));
 		for (String id : List.of("abc-1", generation + "-99", "k3x9a2bf-12", "garbage", generation + "-1-x",
 				generation + "-")) {
-			assertThat(store.readAfter(id, event.id(), (e) -> true).reset()).as(id).isEqualTo(ReplayResult.Reset.UNKNOWN);
+			assertThat(readAll(store, id, event.id(), (e) -> true).reset()).as(id).isEqualTo(HistoryPage.Reset.UNKNOWN);
 		}
 	}
 
@@ -113,9 +133,9 @@ class RedisStreamSseEventStoreTest {
 			events.add(append(store, Integer.toString(i), "a"));
 		}
 		String last = events.get(999).id();
-		assertThat(store.readAfter(start, last, (e) -> true).reset()).isEqualTo(ReplayResult.Reset.EXPIRED);
-		assertThat(store.readAfter(events.get(0).id(), last, (e) -> true).reset()).isEqualTo(ReplayResult.Reset.EXPIRED);
-		assertThat(ids(store.readAfter(events.get(995).id(), last, (e) -> true))).containsExactlyElementsOf(
+		assertThat(readAll(store, start, last, (e) -> true).reset()).isEqualTo(HistoryPage.Reset.EXPIRED);
+		assertThat(readAll(store, events.get(0).id(), last, (e) -> true).reset()).isEqualTo(HistoryPage.Reset.EXPIRED);
+		assertThat(ids(readAll(store, events.get(995).id(), last, (e) -> true))).containsExactlyElementsOf(
 				events.subList(996, 1000).stream().map(StoredEvent::id).toList());
 	}
 
@@ -127,8 +147,8 @@ class RedisStreamSseEventStoreTest {
 		Thread.sleep(1100);
 		StoredEvent recent = append(store, "recent", "a");
 		store.evictExpired();
-		assertThat(store.readAfter(start, recent.id(), (e) -> true).reset()).isEqualTo(ReplayResult.Reset.EXPIRED);
-		assertThat(ids(store.readAfter(old.id(), recent.id(), (e) -> true))).containsExactly(recent.id());
+		assertThat(readAll(store, start, recent.id(), (e) -> true).reset()).isEqualTo(HistoryPage.Reset.EXPIRED);
+		assertThat(ids(readAll(store, old.id(), recent.id(), (e) -> true))).containsExactly(recent.id());
 	}
 
 	@Test
@@ -141,9 +161,9 @@ class RedisStreamSseEventStoreTest {
 		RedisStreamSseEventStore restartedNode = store(1000, Duration.ofMinutes(5), Clock.systemUTC());
 		StoredEvent after = append(restartedNode, "after", "a");
 		assertThat(after.id()).doesNotStartWith(before.id().substring(0, before.id().indexOf('-') + 1));
-		assertThat(restartedNode.readAfter(before.id(), after.id(), (e) -> true).reset())
-			.isEqualTo(ReplayResult.Reset.UNKNOWN);
-		assertThat(store.readAfter(before.id(), after.id(), (e) -> true).reset()).isEqualTo(ReplayResult.Reset.UNKNOWN);
+		assertThat(readAll(restartedNode, before.id(), after.id(), (e) -> true).reset())
+			.isEqualTo(HistoryPage.Reset.UNKNOWN);
+		assertThat(readAll(store, before.id(), after.id(), (e) -> true).reset()).isEqualTo(HistoryPage.Reset.UNKNOWN);
 	}
 
 }

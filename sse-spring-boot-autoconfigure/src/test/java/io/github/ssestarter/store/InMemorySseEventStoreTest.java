@@ -5,8 +5,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import org.junit.jupiter.api.Test;
 
@@ -23,13 +25,31 @@ class InMemorySseEventStoreTest {
 		return store.append(new OutgoingEvent(Set.of(topics), topics.length == 0, new EncodedEvent(body)));
 	}
 
-	private static List<String> ids(ReplayResult result) {
+	/** The whole range, page after page, or the first reset. */
+	static HistoryPage readAll(SseEventStore store, String afterId, String upToId, Predicate<StoredEvent> filter) {
+		List<StoredEvent> events = new ArrayList<>();
+		String after = afterId;
+		for (;;) {
+			HistoryPage page = store.read(after, upToId, filter, 100_000, Long.MAX_VALUE);
+			if (page.reset() != null) {
+				return page;
+			}
+			events.addAll(page.events());
+			if (page.complete()) {
+				return HistoryPage.of(events, page.next(), true);
+			}
+			assertThat(page.next()).as("a page that is not complete moves on").isNotEqualTo(after);
+			after = page.next();
+		}
+	}
+
+	private static List<String> ids(HistoryPage result) {
 		return result.events().stream().map(StoredEvent::id).toList();
 	}
 
 	@Test
 	void idsAreEpochAndSequenceAndTheFrameStartsWithTheId() {
-		InMemorySseEventStore store = new InMemorySseEventStore(10, Duration.ofMinutes(1), this.clock);
+		InMemorySseEventStore store = new InMemorySseEventStore(10, Long.MAX_VALUE, Duration.ofMinutes(1), this.clock);
 		assertThat(store.latestId()).isEqualTo(store.epoch() + "-0");
 		StoredEvent first = append(store, "a");
 		assertThat(first.id()).isEqualTo(store.epoch() + "-1");
@@ -40,78 +60,151 @@ class InMemorySseEventStoreTest {
 
 	@Test
 	void epochsDifferBetweenInstances() {
-		assertThat(new InMemorySseEventStore(1, Duration.ofMinutes(1), this.clock).epoch())
-			.isNotEqualTo(new InMemorySseEventStore(1, Duration.ofMinutes(1), this.clock).epoch());
+		assertThat(new InMemorySseEventStore(1, Long.MAX_VALUE, Duration.ofMinutes(1), this.clock).epoch())
+			.isNotEqualTo(new InMemorySseEventStore(1, Long.MAX_VALUE, Duration.ofMinutes(1), this.clock).epoch());
 	}
 
 	@Test
 	void replaysEventsAfterTheIdUpToTheLimitMatchingTheFilter() {
-		InMemorySseEventStore store = new InMemorySseEventStore(10, Duration.ofMinutes(1), this.clock);
+		InMemorySseEventStore store = new InMemorySseEventStore(10, Long.MAX_VALUE, Duration.ofMinutes(1), this.clock);
 		String start = store.latestId();
 		StoredEvent a1 = append(store, "a");
 		append(store, "b");
 		StoredEvent a3 = append(store, "a", "b");
 		StoredEvent all = append(store);
 		StoredEvent a5 = append(store, "a");
-		ReplayResult result = store.readAfter(start, all.id(), (event) -> event.isFor(Set.of("a")));
+		HistoryPage result = readAll(store, start, all.id(), (event) -> event.isFor(Set.of("a")));
 		assertThat(result.reset()).isNull();
 		assertThat(ids(result)).containsExactly(a1.id(), a3.id(), all.id());
-		assertThat(ids(store.readAfter(a3.id(), a5.id(), (event) -> true))).containsExactly(all.id(), a5.id());
-		assertThat(ids(store.readAfter(a5.id(), a5.id(), (event) -> true))).isEmpty();
+		assertThat(ids(readAll(store, a3.id(), a5.id(), (event) -> true))).containsExactly(all.id(), a5.id());
+		assertThat(ids(readAll(store, a5.id(), a5.id(), (event) -> true))).isEmpty();
 	}
 
 	@Test
 	void foreignMalformedAndFutureIdsAreUnknown() {
-		InMemorySseEventStore store = new InMemorySseEventStore(10, Duration.ofMinutes(1), this.clock);
+		InMemorySseEventStore store = new InMemorySseEventStore(10, Long.MAX_VALUE, Duration.ofMinutes(1), this.clock);
 		String head = append(store, "a").id();
 		for (String id : List.of("other-1", store.epoch() + "-", store.epoch() + "-x", store.epoch() + "-99", "1",
 				store.epoch() + "-99999999999999999999999")) {
-			assertThat(store.readAfter(id, head, (event) -> true).reset()).as(id).isEqualTo(ReplayResult.Reset.UNKNOWN);
+			assertThat(readAll(store, id, head, (event) -> true).reset()).as(id).isEqualTo(HistoryPage.Reset.UNKNOWN);
 		}
 	}
 
 	@Test
 	void idsOlderThanTheRetainedCountAreExpired() {
-		InMemorySseEventStore store = new InMemorySseEventStore(3, Duration.ofMinutes(1), this.clock);
+		InMemorySseEventStore store = new InMemorySseEventStore(3, Long.MAX_VALUE, Duration.ofMinutes(1), this.clock);
 		String start = store.latestId();
 		StoredEvent e1 = append(store, "a");
 		StoredEvent e2 = append(store, "a");
 		append(store, "a");
 		append(store, "a");
 		StoredEvent e5 = append(store, "a");
-		assertThat(store.readAfter(start, e5.id(), (event) -> true).reset()).isEqualTo(ReplayResult.Reset.EXPIRED);
-		assertThat(store.readAfter(e1.id(), e5.id(), (event) -> true).reset()).isEqualTo(ReplayResult.Reset.EXPIRED);
-		assertThat(ids(store.readAfter(e2.id(), e5.id(), (event) -> true))).hasSize(3).endsWith(e5.id());
+		assertThat(readAll(store, start, e5.id(), (event) -> true).reset()).isEqualTo(HistoryPage.Reset.EXPIRED);
+		assertThat(readAll(store, e1.id(), e5.id(), (event) -> true).reset()).isEqualTo(HistoryPage.Reset.EXPIRED);
+		assertThat(ids(readAll(store, e2.id(), e5.id(), (event) -> true))).hasSize(3).endsWith(e5.id());
 	}
 
 	@Test
 	void eventsOlderThanTheMaximumAgeExpire() {
-		InMemorySseEventStore store = new InMemorySseEventStore(10, Duration.ofSeconds(30), this.clock);
+		InMemorySseEventStore store = new InMemorySseEventStore(10, Long.MAX_VALUE, Duration.ofSeconds(30), this.clock);
 		StoredEvent e1 = append(store, "a");
 		this.clock.advance(Duration.ofSeconds(20));
 		StoredEvent e2 = append(store, "a");
 		this.clock.advance(Duration.ofSeconds(20));
 		StoredEvent e3 = append(store, "a");
 		// e1 is 40 s old: gone, so resuming before it is a gap; resuming after it still works.
-		assertThat(store.readAfter(store.epoch() + "-0", e3.id(), (event) -> true).reset())
-			.isEqualTo(ReplayResult.Reset.EXPIRED);
-		assertThat(ids(store.readAfter(e1.id(), e3.id(), (event) -> true))).containsExactly(e2.id(), e3.id());
+		assertThat(readAll(store, store.epoch() + "-0", e3.id(), (event) -> true).reset())
+			.isEqualTo(HistoryPage.Reset.EXPIRED);
+		assertThat(ids(readAll(store, e1.id(), e3.id(), (event) -> true))).containsExactly(e2.id(), e3.id());
 		this.clock.advance(Duration.ofMinutes(5));
 		store.evictExpired();
-		assertThat(store.readAfter(e2.id(), e3.id(), (event) -> true).reset()).isEqualTo(ReplayResult.Reset.EXPIRED);
-		assertThat(ids(store.readAfter(e3.id(), e3.id(), (event) -> true))).isEmpty();
+		assertThat(readAll(store, e2.id(), e3.id(), (event) -> true).reset()).isEqualTo(HistoryPage.Reset.EXPIRED);
+		assertThat(ids(readAll(store, e3.id(), e3.id(), (event) -> true))).isEmpty();
 	}
 
 	@Test
 	void aStoreThatKeepsNothingStillAssignsIds() {
-		InMemorySseEventStore store = new InMemorySseEventStore(0, Duration.ofMinutes(1), this.clock);
+		InMemorySseEventStore store = new InMemorySseEventStore(0, Long.MAX_VALUE, Duration.ofMinutes(1), this.clock);
 		String start = store.latestId();
 		StoredEvent e1 = append(store, "a");
 		StoredEvent e2 = append(store, "a");
 		assertThat(e2.id()).isEqualTo(store.epoch() + "-2");
-		assertThat(store.readAfter(start, e2.id(), (event) -> true).reset()).isEqualTo(ReplayResult.Reset.EXPIRED);
-		assertThat(ids(store.readAfter(e2.id(), e2.id(), (event) -> true))).isEmpty();
-		assertThat(store.readAfter(e1.id(), e2.id(), (event) -> true).reset()).isEqualTo(ReplayResult.Reset.EXPIRED);
+		assertThat(readAll(store, start, e2.id(), (event) -> true).reset()).isEqualTo(HistoryPage.Reset.EXPIRED);
+		assertThat(ids(readAll(store, e2.id(), e2.id(), (event) -> true))).isEmpty();
+		assertThat(readAll(store, e1.id(), e2.id(), (event) -> true).reset()).isEqualTo(HistoryPage.Reset.EXPIRED);
+	}
+
+	@Test
+	void pagesAreBoundedByCountAndBytesAndFollowEachOtherExactly() {
+		InMemorySseEventStore store = new InMemorySseEventStore(100, Long.MAX_VALUE, Duration.ofMinutes(1), this.clock);
+		String start = store.latestId();
+		List<String> all = new ArrayList<>();
+		for (int i = 0; i < 20; i++) {
+			all.add(append(store, (i % 2 == 0) ? "a" : "b").id());
+		}
+		String last = all.get(19);
+		HistoryPage first = store.read(start, last, (event) -> true, 3, Long.MAX_VALUE);
+		assertThat(ids(first)).containsExactlyElementsOf(all.subList(0, 3));
+		assertThat(first.next()).isEqualTo(all.get(2));
+		assertThat(first.complete()).isFalse();
+		// A byte cap below one event still yields one event per page, so a reader always moves on.
+		HistoryPage tiny = store.read(first.next(), last, (event) -> true, 100, 1);
+		assertThat(ids(tiny)).containsExactly(all.get(3));
+		// Filtered pages: the position moves past events that do not match.
+		List<String> received = new ArrayList<>();
+		String after = start;
+		HistoryPage page;
+		do {
+			page = store.read(after, last, (event) -> event.isFor(Set.of("a")), 2, Long.MAX_VALUE);
+			received.addAll(ids(page));
+			after = page.next();
+		}
+		while (!page.complete());
+		assertThat(received).containsExactly(all.get(0), all.get(2), all.get(4), all.get(6), all.get(8), all.get(10),
+				all.get(12), all.get(14), all.get(16), all.get(18));
+		assertThat(after).isEqualTo(last);
+	}
+
+	@Test
+	void aPageReadsABoundedWindowWhenFewEventsMatch() {
+		InMemorySseEventStore store = new InMemorySseEventStore(10_000, Long.MAX_VALUE, Duration.ofMinutes(1),
+				this.clock);
+		String start = store.latestId();
+		for (int i = 0; i < InMemorySseEventStore.SCAN_LIMIT + 10; i++) {
+			append(store, "busy");
+		}
+		StoredEvent rare = append(store, "rare");
+		HistoryPage first = store.read(start, rare.id(), (event) -> event.isFor(Set.of("rare")), 100, Long.MAX_VALUE);
+		assertThat(first.events()).isEmpty();
+		assertThat(first.complete()).isFalse();
+		assertThat(first.next()).isEqualTo(store.epoch() + "-" + InMemorySseEventStore.SCAN_LIMIT);
+		HistoryPage second = store.read(first.next(), rare.id(), (event) -> event.isFor(Set.of("rare")), 100,
+				Long.MAX_VALUE);
+		assertThat(ids(second)).containsExactly(rare.id());
+		assertThat(second.complete()).isTrue();
+	}
+
+	@Test
+	void theHistoryNeverHoldsMoreBytesThanItsCap() {
+		byte[] body = ("data: " + "x".repeat(1000) + "\n\n").getBytes(StandardCharsets.UTF_8);
+		InMemorySseEventStore store = new InMemorySseEventStore(1000, 10_000, Duration.ofMinutes(1), this.clock);
+		List<StoredEvent> events = new ArrayList<>();
+		for (int i = 0; i < 100; i++) {
+			events.add(store.append(new OutgoingEvent(Set.of("a"), false, new EncodedEvent(body))));
+			assertThat(store.retainedBytes()).isLessThanOrEqualTo(10_000);
+		}
+		// The newest events whose frames fit in the cap together (ids, and so frames, grow with the sequence).
+		long kept = 0;
+		long bytes = 0;
+		while (bytes + events.get((int) (99 - kept)).frame().size() <= 10_000) {
+			bytes += events.get((int) (99 - kept++)).frame().size();
+		}
+		assertThat(store.retainedEvents()).isEqualTo(kept);
+		assertThat(store.retainedBytes()).isEqualTo(bytes);
+		String last = events.get(99).id();
+		assertThat(ids(readAll(store, events.get((int) (99 - kept)).id(), last, (event) -> true))).hasSize((int) kept);
+		assertThat(readAll(store, events.get((int) (98 - kept)).id(), last, (event) -> true).reset())
+			.isEqualTo(HistoryPage.Reset.EXPIRED);
 	}
 
 	static final class MutableClock extends Clock {

@@ -25,7 +25,7 @@ public final class TestEngines {
 
 	public long maxQueuedBytes = 1 << 20;
 
-	public OverflowPolicy policy = OverflowPolicy.DROP_OLDEST;
+	public OverflowPolicy policy = OverflowPolicy.CATCH_UP;
 
 	public int maxBatchBytes = 64 * 1024;
 
@@ -40,6 +40,8 @@ public final class TestEngines {
 	public double jitter = 0;
 
 	public int history = 1000;
+
+	public long historyBytes = 64L << 20;
 
 	public boolean connectedEvent = true;
 
@@ -63,7 +65,8 @@ public final class TestEngines {
 				1 << 20, this.writeTimeout, this.heartbeat, this.heartbeatMode, this.maxLifetime, this.jitter,
 				Duration.ofSeconds(3), this.connectedEvent, true, this.maxConnections, this.maxConnectionsPerUser,
 				this.perUserPolicy, subscribeUserTopic);
-		InMemorySseEventStore store = new InMemorySseEventStore(this.history, Duration.ofMinutes(5), Clock.systemUTC());
+		InMemorySseEventStore store = new InMemorySseEventStore(this.history, this.historyBytes, Duration.ofMinutes(5),
+				Clock.systemUTC());
 		return new SseEngine(settings, new DefaultSseEventEncoder(JsonMapper.builder().build()), store,
 				new LocalSseBackplane(store), SseWriterExecutor.platformThreads(this.writerThreads, this.maxWriterThreads));
 	}
