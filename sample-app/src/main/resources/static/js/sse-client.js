@@ -5,6 +5,7 @@
  *   import { SseClient } from '/js/sse-client.js';
  *   const client = new SseClient('/api/v1/sse', { topics: ['notifications'] });
  *   client.on('notification.created', (data) => show(data.message));
+ *   client.onReset(() => reloadState());   // the page missed events the server could not give it
  *   client.onStatus((status) => indicator.textContent = status);
  *   client.connect();
  *
@@ -16,6 +17,9 @@
  *   reconnects);
  * - reconnection with exponential backoff and jitter when the browser has given up: after a non-200 answer (401,
  *   429, 5xx close an EventSource for good) or an sse.overloaded event;
+ * - onReset(handler) for sse.reset, whatever its reason (lagged, dropped, expired, unknown, unavailable): the server
+ *   could not give the page some events, said so at the exact place, and continues after them; the page should
+ *   refetch the state it renders from events;
  * - sse.evicted (this tab's stream was replaced by a newer one of the same user) stops for good: reconnecting would
  *   evict the other tab in turn;
  * - an immediate reconnect when the network comes back or the page becomes visible, and a clean close on unload.
@@ -54,6 +58,14 @@ export class SseClient {
     }
     this.handlers.get(name).push(handler);
     return this;
+  }
+
+  /**
+   * Be told when the server could not give the page some events (an sse.reset event, for any reason): refetch the
+   * state built from events. The handler gets (reason, data, event); events after the reset keep arriving.
+   */
+  onReset(handler) {
+    return this.on('sse.reset', (data, event) => handler(data && data.reason, data, event));
   }
 
   /** Be told about every status change: connecting, open, reconnecting, stopped, closed. */

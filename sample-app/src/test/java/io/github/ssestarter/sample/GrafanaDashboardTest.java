@@ -47,7 +47,8 @@ class GrafanaDashboardTest {
 	void everyQueriedMetricIsExported() throws Exception {
 		Set<String> queried = queriedMetrics();
 		assertThat(queried).contains("sse_connections_active", "sse_events_dropped_total",
-				"sse_delivery_latency_seconds_bucket");
+				"sse_delivery_latency_seconds_bucket", "sse_resets_total", "sse_catchups_total",
+				"sse_events_caught_up_total");
 		HttpClient http = HttpClient.newHttpClient();
 		// Some traffic first: a stream that receives an event.
 		HttpResponse<InputStream> stream = http.sendAsync(HttpRequest.newBuilder(uri("/api/v1/sse?topics=notifications"))

@@ -19,6 +19,7 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import io.github.ssestarter.SseTopics;
 import io.github.ssestarter.engine.CloseReason;
 import io.github.ssestarter.engine.DropReason;
+import io.github.ssestarter.engine.ResetReason;
 import io.github.ssestarter.engine.SseConnection;
 import io.github.ssestarter.engine.SseCounters;
 import io.github.ssestarter.engine.SseEngine;
@@ -63,14 +64,18 @@ public class SseEndpoint {
 		for (DropReason reason : DropReason.values()) {
 			dropped.put(reason.tagValue(), counters.dropped(reason));
 		}
+		Map<String, Long> resets = new LinkedHashMap<>();
+		for (ResetReason reason : ResetReason.values()) {
+			resets.put(reason.value(), counters.resets(reason));
+		}
 		Map<String, Long> closed = new LinkedHashMap<>();
 		for (CloseReason reason : CloseReason.values()) {
 			closed.put(reason.tagValue(), counters.closed(reason));
 		}
 		return new Summary(this.engine.registry().connectionCount(), this.engine.registry().topicCount(),
 				this.engine.registry().userCount(), this.engine.pendingBytes(), counters.published(),
-				counters.delivered(), counters.replayed(), dropped, counters.opened(), closed, busiestTopics(),
-				slowestConnections());
+				counters.delivered(), counters.replayed(), counters.caughtUp(), counters.catchUps(), resets, dropped,
+				counters.opened(), closed, busiestTopics(), slowestConnections());
 	}
 
 	private List<TopicLoad> busiestTopics() {
@@ -145,7 +150,10 @@ public class SseEndpoint {
 	 * @param pendingBytes bytes queued in all streams
 	 * @param published events published through this node
 	 * @param delivered live events written
-	 * @param replayed events replayed
+	 * @param replayed events written from the history to clients that resumed
+	 * @param caughtUp events written from the history to streams that had fallen behind
+	 * @param catchUps times a stream fell behind and caught up from the history
+	 * @param resets {@code sse.reset} events sent, by reason
 	 * @param dropped events dropped, by reason
 	 * @param opened streams opened
 	 * @param closed streams closed, by reason
@@ -153,7 +161,8 @@ public class SseEndpoint {
 	 * @param slowestConnections the streams with the most bytes queued
 	 */
 	public record Summary(int connections, int topics, int users, long pendingBytes, long published, long delivered,
-			long replayed, Map<String, Long> dropped, long opened, Map<String, Long> closed,
+			long replayed, long caughtUp, long catchUps, Map<String, Long> resets, Map<String, Long> dropped,
+			long opened, Map<String, Long> closed,
 			List<TopicLoad> busiestTopics, List<ConnectionDescriptor> slowestConnections) {
 	}
 
@@ -175,9 +184,9 @@ public class SseEndpoint {
 	 * @param openedAt when it was opened
 	 * @param queuedEvents frames waiting
 	 * @param queuedBytes bytes waiting
-	 * @param delivered live events written
-	 * @param dropped events lost
-	 * @param state open, or why it is closing
+	 * @param delivered events written, live and from the history
+	 * @param dropped events discarded by a drop policy or queued when the stream closed
+	 * @param state {@code open}, {@code catching-up}, or why it is closing
 	 */
 	public record ConnectionDescriptor(String clientId, @Nullable String userId, List<String> topics,
 			Instant openedAt, int queuedEvents, long queuedBytes, long delivered, long dropped, String state) {
@@ -191,7 +200,7 @@ public class SseEndpoint {
 			return new ConnectionDescriptor(connection.clientId(), connection.userId(), topics,
 					Instant.ofEpochMilli(connection.openedAtMillis()), connection.queuedFrames(),
 					connection.queuedBytes(), connection.deliveredEvents(), connection.droppedEvents(),
-					(reason != null) ? "closing: " + reason.tagValue() : "open");
+					(reason != null) ? "closing: " + reason.tagValue() : connection.isCatchingUp() ? "catching-up" : "open");
 		}
 
 	}

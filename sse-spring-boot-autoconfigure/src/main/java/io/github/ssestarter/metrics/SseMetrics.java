@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import io.github.ssestarter.backplane.SseBackplane;
 import io.github.ssestarter.engine.CloseReason;
 import io.github.ssestarter.engine.DropReason;
+import io.github.ssestarter.engine.ResetReason;
 import io.github.ssestarter.engine.SseConnectionRegistry;
 import io.github.ssestarter.engine.SseCounters;
 import io.github.ssestarter.engine.SseEngine;
@@ -29,7 +30,8 @@ import io.github.ssestarter.engine.SseEngine;
  * <tr><td>{@code sse.users.online}</td><td>gauge: users with a stream open</td></tr>
  * <tr><td>{@code sse.queue.pending} ({@code sse_queue_pending_bytes})</td><td>gauge: bytes waiting in all queues</td></tr>
  * <tr><td>{@code sse.connections.opened} / {@code .closed{reason}}</td><td>counters</td></tr>
- * <tr><td>{@code sse.events.published} / {@code .delivered} / {@code .dropped{reason}} / {@code .replayed}</td><td>counters</td></tr>
+ * <tr><td>{@code sse.events.published} / {@code .delivered} / {@code .dropped{reason}} / {@code .replayed} / {@code .caught.up}</td><td>counters</td></tr>
+ * <tr><td>{@code sse.catchups} / {@code sse.resets{reason}}</td><td>counters: streams that fell behind, {@code sse.reset} events sent</td></tr>
  * <tr><td>{@code sse.delivery.latency}</td><td>timer: publish to flush, per live event</td></tr>
  * <tr><td>{@code sse.backplane.errors} / {@code sse.backplane.lag}</td><td>counter / gauge of the backplane</td></tr>
  * </table>
@@ -87,8 +89,20 @@ public class SseMetrics implements MeterBinder {
 				.register(registry);
 		}
 		FunctionCounter.builder("sse.events.replayed", counters, SseCounters::replayed)
-			.description("Events written to reconnecting clients from the history")
+			.description("Events written from the history to clients that resumed with Last-Event-ID")
 			.register(registry);
+		FunctionCounter.builder("sse.events.caught.up", counters, SseCounters::caughtUp)
+			.description("Events written from the history to streams that had fallen behind")
+			.register(registry);
+		FunctionCounter.builder("sse.catchups", counters, SseCounters::catchUps)
+			.description("Times a stream fell behind (its queue was full) and caught up from the history")
+			.register(registry);
+		for (ResetReason reason : ResetReason.values()) {
+			FunctionCounter.builder("sse.resets", counters, (c) -> c.resets(reason))
+				.description("sse.reset events sent: the client could not be given some events and should refetch")
+				.tag("reason", reason.value())
+				.register(registry);
+		}
 		FunctionCounter.builder("sse.backplane.errors", this.engine.backplane(), SseBackplane::errorCount)
 			.description("Failed publishes and reads of the backplane")
 			.register(registry);

@@ -76,6 +76,9 @@ class SseActuatorIntegrationTest {
 					"sse_events_published_total ", "sse_events_delivered_total ",
 					"sse_events_dropped_total{reason=\"queue_full\"}",
 					"sse_events_dropped_total{reason=\"disconnected\"}", "sse_events_replayed_total ",
+					"sse_events_caught_up_total ", "sse_catchups_total ", "sse_resets_total{reason=\"lagged\"}",
+					"sse_resets_total{reason=\"dropped\"}", "sse_resets_total{reason=\"unknown\"}",
+					"sse_resets_total{reason=\"expired\"}", "sse_resets_total{reason=\"unavailable\"}",
 					"sse_delivery_latency_seconds_count ", "sse_delivery_latency_seconds_max ");
 			assertThat(value(scrape, "sse_connections_active")).isEqualTo(this.engine.registry().connectionCount())
 				.isPositive();
@@ -119,6 +122,9 @@ class SseActuatorIntegrationTest {
 			assertThat(busiest.get("topic").asString()).isEqualTo("popular");
 			assertThat(busiest.get("subscribers").asInt()).isEqualTo(2);
 			assertThat(summary.get("dropped").has("queue_full")).isTrue();
+			assertThat(summary.get("resets").has("lagged")).isTrue();
+			assertThat(summary.has("catchUps")).isTrue();
+			assertThat(summary.has("caughtUp")).isTrue();
 
 			JsonNode connection = this.jsonMapper.readTree(get("/actuator/sse/" + clientId).body());
 			assertThat(connection.get("topics").toString())

@@ -82,6 +82,7 @@ class SseMetricsTest {
 		assertThat(closedTotal()).isZero();
 		// stalled: 1 in flight + 5 queued, 14 dropped (queue full)
 		assertThat(counter("sse.events.dropped", "reason", "queue_full")).isEqualTo(14);
+		assertThat(counter("sse.catchups")).isZero(); // drop-newest does not catch up
 
 		stalledStream.close(CloseReason.SLOW);
 		stalled.release();
@@ -112,6 +113,39 @@ class SseMetricsTest {
 	}
 
 	@Test
+	void catchUpsTheEventsTheyDeliverAndResetsAreCounted() {
+		TestEngines engines = new TestEngines();
+		engines.maxQueuedEvents = 5;
+		engines.history = 20;
+		this.engine = engines.build();
+		new SseMetrics(this.engine).bindTo(this.registry);
+		RecordingTransport stalled = new RecordingTransport();
+		this.engine.open(TestEngines.topics("news"), stalled);
+		await().until(() -> stalled.blocks().size() == 3);
+		stalled.hold();
+		String held = this.engine.publish("news", SseEvent.ofData("held"));
+		for (int i = 0; i < 15; i++) {
+			this.engine.publish("news", SseEvent.ofData("n" + i));
+		}
+		stalled.release();
+		// held is written, n0..n4 were queued, n5..n14 come from the history
+		await().until(() -> stalled.events().size() == 16);
+		assertThat(counter("sse.catchups")).isEqualTo(1);
+		assertThat(counter("sse.events.caught.up")).isEqualTo(10);
+		assertThat(counter("sse.events.delivered")).isEqualTo(6);
+		assertThat(counter("sse.resets", "reason", "lagged")).isZero();
+
+		// A client resuming from an event that has left the 20-event history is told so.
+		for (int i = 0; i < 30; i++) {
+			this.engine.publish("news", SseEvent.ofData("m" + i));
+		}
+		RecordingTransport late = new RecordingTransport();
+		this.engine.open(new SseSubscription(null, null, Set.of("news"), held), late);
+		await().until(() -> late.blocks().stream().anyMatch((block) -> "sse.reset".equals(block.event())));
+		assertThat(counter("sse.resets", "reason", "expired")).isEqualTo(1);
+	}
+
+	@Test
 	void everyReasonIsRegisteredFromTheStartSoRatesWorkFromZero() {
 		this.engine = new TestEngines().build();
 		new SseMetrics(this.engine).bindTo(this.registry);
@@ -119,6 +153,8 @@ class SseMetricsTest {
 			.containsExactlyInAnyOrder("client", "timeout", "slow", "evicted", "limit", "shutdown", "error");
 		assertThat(this.registry.get("sse.events.dropped").functionCounters()).extracting((c) -> c.getId().getTag("reason"))
 			.containsExactlyInAnyOrder("queue_full", "disconnected");
+		assertThat(this.registry.get("sse.resets").functionCounters()).extracting((c) -> c.getId().getTag("reason"))
+			.containsExactlyInAnyOrder("unknown", "expired", "unavailable", "lagged", "dropped");
 	}
 
 }

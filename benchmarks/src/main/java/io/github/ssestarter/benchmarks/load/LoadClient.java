@@ -16,13 +16,16 @@ import java.util.concurrent.atomic.LongAdder;
 
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SingleWriterRecorder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An SSE load client on JDK NIO: a few selector threads hold thousands of connections, parse
  * the stream byte by byte (blank-line-separated blocks, {@code data:} lines) and record, for
  * each event, the latency from the publish time carried at the start of its data
  * ({@code <System.nanoTime()>:...}; nanoTime is machine-wide on Linux, so it compares across
- * processes). A "stalled" connection sends its request and then never reads.
+ * processes). A "stalled" connection sends its request and then never reads. A "slow reader"
+ * reads at a fixed byte rate on its own thread and checks, from the publish sequence in each
+ * event's data, that it misses nothing without an {@code sse.reset} saying so.
  */
 final class LoadClient implements AutoCloseable {
 
@@ -35,6 +38,16 @@ final class LoadClient implements AutoCloseable {
 	private final List<Stream> streams = new ArrayList<>();
 
 	private final LongAdder received = new LongAdder();
+
+	private final LongAdder bytes = new LongAdder();
+
+	private final List<SlowStream> slowStreams = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+	private volatile boolean running = true;
+
+	private @Nullable Thread slowReader;
+
+	private volatile long slowBytesPerSecond;
 
 	LoadClient(int threads) throws IOException {
 		for (int i = 0; i < threads; i++) {
@@ -53,8 +66,7 @@ final class LoadClient implements AutoCloseable {
 	 * @param stall whether these connections never read after sending the request
 	 */
 	int connect(int port, String path, int connections, boolean stall) throws InterruptedException {
-		byte[] request = ("GET " + path + " HTTP/1.1\r\nHost: localhost:" + port
-				+ "\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+		byte[] request = request(port, path);
 		int sent = 0;
 		for (int i = 0; i < connections; i++) {
 			try {
@@ -70,7 +82,7 @@ final class LoadClient implements AutoCloseable {
 					continue;
 				}
 				channel.configureBlocking(false);
-				Stream stream = new Stream(channel, this.received);
+				Stream stream = new Stream(channel, this.received, this.bytes);
 				this.streams.add(stream);
 				this.loops.get(i % this.loops.size()).add(stream);
 			}
@@ -83,6 +95,107 @@ final class LoadClient implements AutoCloseable {
 			}
 		}
 		return sent;
+	}
+
+	private static byte[] request(int port, String path) {
+		return ("GET " + path + " HTTP/1.1\r\nHost: localhost:" + port
+				+ "\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+	}
+
+	/**
+	 * Open connections that each read at most {@code bytesPerSecond}, on one thread of
+	 * their own, with a small receive window; their events are not counted with the others'.
+	 */
+	void connectSlow(int port, String path, int connections, long bytesPerSecond) throws IOException {
+		this.slowBytesPerSecond = bytesPerSecond;
+		for (int i = 0; i < connections; i++) {
+			SocketChannel channel = SocketChannel.open();
+			channel.setOption(StandardSocketOptions.SO_RCVBUF, 8192);
+			channel.connect(new InetSocketAddress("127.0.0.1", port));
+			channel.write(ByteBuffer.wrap(request(port, path)));
+			channel.configureBlocking(false);
+			this.slowStreams.add(new SlowStream(channel));
+		}
+		if (this.slowReader == null) {
+			Thread thread = new Thread(this::readSlowly, "load-client-slow");
+			thread.setDaemon(true);
+			thread.start();
+			this.slowReader = thread;
+		}
+	}
+
+	/** Every 5 ms, let each slow reader take what its rate allows since its last read. */
+	private void readSlowly() {
+		ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+		byte[] chunk = new byte[64 * 1024];
+		long last = System.nanoTime();
+		long allowance = 0;
+		while (this.running) {
+			long now = System.nanoTime();
+			long rate = this.slowBytesPerSecond;
+			allowance = Math.min(allowance + rate * (now - last) / 1_000_000_000L, Math.max(1, rate / 10));
+			last = now;
+			int budget = (int) Math.min(allowance, buffer.capacity());
+			for (SlowStream stream : this.slowStreams) {
+				try {
+					buffer.clear().limit(Math.max(1, budget));
+					int n = stream.channel.read(buffer);
+					if (n > 0) {
+						buffer.flip();
+						buffer.get(chunk, 0, n);
+						stream.parse(chunk, n, null);
+					}
+					else if (n < 0) {
+						stream.ended = true;
+					}
+				}
+				catch (IOException ex) {
+					stream.ended = true;
+				}
+			}
+			allowance -= budget;
+			java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+		}
+	}
+
+	/** What the slow readers received, summed over all of them. */
+	SlowReport slowReport() {
+		long events = 0;
+		long lost = 0;
+		long gaps = 0;
+		long outOfOrder = 0;
+		long resets = 0;
+		int ended = 0;
+		for (SlowStream stream : this.slowStreams) {
+			events += stream.events;
+			lost += stream.lostSilently;
+			gaps += stream.silentGaps;
+			outOfOrder += stream.outOfOrder;
+			resets += stream.resets;
+			ended += stream.ended ? 1 : 0;
+		}
+		return new SlowReport(events, lost, gaps, outOfOrder, resets, ended);
+	}
+
+	/** Close the slow readers' connections. */
+	void closeSlow() throws IOException {
+		for (SlowStream stream : this.slowStreams) {
+			stream.channel.close();
+		}
+		this.slowStreams.clear();
+	}
+
+	/**
+	 * What slow readers received.
+	 *
+	 * @param events events received
+	 * @param lostSilently events skipped without an {@code sse.reset} before the next one
+	 * @param silentGaps how many such jumps
+	 * @param outOfOrder events received twice or before an earlier one
+	 * @param resets {@code sse.reset} notices received
+	 * @param ended streams the server ended
+	 */
+	record SlowReport(long events, long lostSilently, long silentGaps, long outOfOrder, long resets, int ended) {
 	}
 
 	/**
@@ -112,6 +225,11 @@ final class LoadClient implements AutoCloseable {
 		return this.received.sum();
 	}
 
+	/** Bytes the reading (not slow) connections have received since the last reset of the count. */
+	long bytes() {
+		return this.bytes.sum();
+	}
+
 	/** The latencies (nanoseconds) recorded since the last call, merged over all selector threads. */
 	Histogram drainHistogram() {
 		Histogram merged = new Histogram(3);
@@ -123,6 +241,36 @@ final class LoadClient implements AutoCloseable {
 
 	void resetCount() {
 		this.received.reset();
+		this.bytes.reset();
+	}
+
+	/** How many reading (not stalled, not slow) connections are open. */
+	int readingConnections() {
+		return this.streams.size();
+	}
+
+	/** Close the connections that never read. */
+	void closeStalled() throws IOException {
+		for (SocketChannel channel : this.stalled) {
+			channel.close();
+		}
+		this.stalled.clear();
+	}
+
+	/** Wait until the slow readers have received nothing for {@code quietMillis}, or the time is up. */
+	void awaitSlowQuiet(long quietMillis, long timeoutMillis) throws InterruptedException {
+		long start = System.nanoTime();
+		long lastProgress = start;
+		long last = slowReport().events();
+		while (System.nanoTime() - lastProgress < quietMillis * 1_000_000L
+				&& System.nanoTime() - start < timeoutMillis * 1_000_000L) {
+			Thread.sleep(50);
+			long events = slowReport().events();
+			if (events != last) {
+				last = events;
+				lastProgress = System.nanoTime();
+			}
+		}
 	}
 
 	/** Close the most recently opened reading connections. */
@@ -134,12 +282,12 @@ final class LoadClient implements AutoCloseable {
 
 	@Override
 	public void close() throws IOException {
+		this.running = false;
+		closeSlow();
 		for (Loop loop : this.loops) {
 			loop.stop();
 		}
-		for (SocketChannel channel : this.stalled) {
-			channel.close();
-		}
+		closeStalled();
 	}
 
 	/** One selector and its connections. */
@@ -209,6 +357,7 @@ final class LoadClient implements AutoCloseable {
 				}
 				this.buffer.flip();
 				this.buffer.get(this.bytes, 0, n);
+				stream.bytes.add(n);
 				stream.parse(this.bytes, n, this.latencies);
 			}
 			catch (IOException ex) {
@@ -223,7 +372,7 @@ final class LoadClient implements AutoCloseable {
 	 * then SSE lines. Only what the measurement needs is parsed: a {@code data:} line that
 	 * starts with digits and a colon is a published event.
 	 */
-	private static final class Stream {
+	private static class Stream {
 
 		private static final int SIZE = 0;
 
@@ -238,6 +387,8 @@ final class LoadClient implements AutoCloseable {
 		final SocketChannel channel;
 
 		private final LongAdder received;
+
+		final LongAdder bytes;
 
 		private boolean headersDone;
 
@@ -257,12 +408,13 @@ final class LoadClient implements AutoCloseable {
 
 		private boolean numberDone;
 
-		Stream(SocketChannel channel, LongAdder received) {
+		Stream(SocketChannel channel, LongAdder received, LongAdder bytes) {
 			this.channel = channel;
 			this.received = received;
+			this.bytes = bytes;
 		}
 
-		void parse(byte[] bytes, int length, SingleWriterRecorder histogram) {
+		void parse(byte[] bytes, int length, @Nullable SingleWriterRecorder histogram) {
 			int i = 0;
 			if (!this.headersDone) {
 				for (; i < length && !this.headersDone; i++) {
@@ -313,7 +465,7 @@ final class LoadClient implements AutoCloseable {
 		}
 
 		/** Parse SSE bytes [from, to); the rest of a line that cannot matter is skipped in a tight loop. */
-		private int body(byte[] bytes, int from, int to, SingleWriterRecorder histogram) {
+		int body(byte[] bytes, int from, int to, @Nullable SingleWriterRecorder histogram) {
 			int i = from;
 			while (i < to) {
 				if (this.linePosition < 0) {
@@ -329,7 +481,7 @@ final class LoadClient implements AutoCloseable {
 			return to;
 		}
 
-		private void sse(byte b, SingleWriterRecorder histogram) {
+		private void sse(byte b, @Nullable SingleWriterRecorder histogram) {
 			if (b == '\n') {
 				if (this.inData && this.numberDone) {
 					histogram.recordValue(Math.max(0, System.nanoTime() - this.number));
@@ -363,6 +515,102 @@ final class LoadClient implements AutoCloseable {
 				this.inData = this.numberDone;
 				this.linePosition = -1;
 			}
+		}
+
+	}
+
+	/**
+	 * A slow reader's stream, parsed in full: event names, and the publish sequence at the
+	 * start of each event's data ({@code <nanos>:<sequence>:}). An event whose sequence
+	 * skips ahead is a silent loss unless an {@code sse.reset} came just before it.
+	 */
+	private static final class SlowStream extends Stream {
+
+		private static final int KEPT = 64;
+
+		private final byte[] line = new byte[KEPT];
+
+		private int lineLength;
+
+		private boolean reset;
+
+		private long sequence = -1;
+
+		private boolean resetPending;
+
+		private long lastSequence = -1;
+
+		volatile long events;
+
+		volatile long lostSilently;
+
+		volatile long silentGaps;
+
+		volatile long outOfOrder;
+
+		volatile long resets;
+
+		volatile boolean ended;
+
+		SlowStream(SocketChannel channel) {
+			super(channel, new LongAdder(), new LongAdder());
+		}
+
+		@Override
+		int body(byte[] bytes, int from, int to, @Nullable SingleWriterRecorder histogram) {
+			for (int i = from; i < to; i++) {
+				byte b = bytes[i];
+				if (b != '\n') {
+					if (this.lineLength < KEPT) {
+						this.line[this.lineLength] = b;
+					}
+					this.lineLength++;
+					continue;
+				}
+				if (this.lineLength == 0) {
+					dispatch();
+				}
+				else {
+					field(new String(this.line, 0, Math.min(this.lineLength, KEPT), StandardCharsets.US_ASCII));
+				}
+				this.lineLength = 0;
+			}
+			return to;
+		}
+
+		private void field(String text) {
+			if (text.startsWith("event:")) {
+				this.reset = text.substring(6).trim().equals("sse.reset");
+			}
+			else if (text.startsWith("data:")) {
+				String[] parts = text.substring(5).trim().split(":", 3);
+				if (parts.length == 3 && !parts[1].isEmpty() && parts[1].chars().allMatch(Character::isDigit)) {
+					this.sequence = Long.parseLong(parts[1]);
+				}
+			}
+		}
+
+		private void dispatch() {
+			if (this.reset) {
+				this.resets++;
+				this.resetPending = true;
+			}
+			else if (this.sequence >= 0) {
+				if (this.lastSequence >= 0 && this.sequence <= this.lastSequence) {
+					this.outOfOrder++;
+				}
+				else {
+					if (this.lastSequence >= 0 && this.sequence > this.lastSequence + 1 && !this.resetPending) {
+						this.lostSilently += this.sequence - this.lastSequence - 1;
+						this.silentGaps++;
+					}
+					this.lastSequence = this.sequence;
+				}
+				this.resetPending = false;
+				this.events++;
+			}
+			this.reset = false;
+			this.sequence = -1;
 		}
 
 	}

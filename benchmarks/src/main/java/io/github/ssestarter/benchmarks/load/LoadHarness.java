@@ -24,6 +24,7 @@ import io.github.ssestarter.benchmarks.load.LoadResults.Latency;
 import io.github.ssestarter.benchmarks.load.LoadResults.Run;
 import io.github.ssestarter.benchmarks.load.LoadResults.Settings;
 import io.github.ssestarter.benchmarks.load.LoadResults.SlowClients;
+import io.github.ssestarter.benchmarks.load.LoadResults.SlowReaders;
 import io.github.ssestarter.benchmarks.load.LoadResults.VariantResult;
 
 /**
@@ -34,6 +35,8 @@ import io.github.ssestarter.benchmarks.load.LoadResults.VariantResult;
  * <li>latency: every client at a fixed rate, publish-to-receive percentiles;</li>
  * <li>slow clients: a tenth of the clients stop reading; the others' rate and p99 against
  * the same clients alone, and the heap the stalled backlog retains;</li>
+ * <li>slow readers: a tenth of the clients read at half a fast client's rate; the others'
+ * rate against their rate alone, and whether the slow readers lost events silently;</li>
  * <li>idle: many connections in a fresh JVM, heap and resident memory per connection.</li>
  * </ul>
  * Figures are reported as measured and as ratios to this starter and to the JDK NIO ceiling;
@@ -45,7 +48,8 @@ public final class LoadHarness {
 	static final Map<String, String> VARIANTS = new LinkedHashMap<>();
 
 	/** The scenarios, in the order they run. */
-	public static final List<String> SCENARIOS = List.of("fan-out", "latency", "slow-clients", "idle");
+	public static final List<String> SCENARIOS = List.of("fan-out", "latency", "slow-clients", "slow-readers",
+			"idle");
 
 	static final String CEILING = "nio";
 
@@ -131,10 +135,11 @@ public final class LoadHarness {
 		FanOut fanOut = null;
 		Latency latency = null;
 		SlowClients slow = null;
+		SlowReaders slowReaders = null;
 		Idle idle = null;
 		int clients = this.settings.clients();
 		if (this.scenarios.contains("fan-out") || this.scenarios.contains("latency")
-				|| this.scenarios.contains("slow-clients")) {
+				|| this.scenarios.contains("slow-clients") || this.scenarios.contains("slow-readers")) {
 			try (ServerProcess server = ServerProcess.start(variant, this.settings.serverHeap());
 					LoadClient client = new LoadClient(2)) {
 				client.connect(server.port, server.path, clients, false);
@@ -142,6 +147,7 @@ public final class LoadHarness {
 				fanOut = this.scenarios.contains("fan-out") ? fanOut(server, client, clients, notes) : null;
 				latency = this.scenarios.contains("latency") ? latency(server, client, clients, notes) : null;
 				slow = this.scenarios.contains("slow-clients") ? slowClients(server, client, notes) : null;
+				slowReaders = this.scenarios.contains("slow-readers") ? slowReaders(server, client, notes) : null;
 			}
 			catch (Exception ex) {
 				notes.add("stopped early: " + ex.getMessage());
@@ -157,7 +163,7 @@ public final class LoadHarness {
 				log(variant + " idle failed: " + ex);
 			}
 		}
-		return new VariantResult(variant, description, fanOut, latency, slow, idle, notes);
+		return new VariantResult(variant, description, fanOut, latency, slow, slowReaders, idle, notes);
 	}
 
 	/**
@@ -240,6 +246,54 @@ public final class LoadHarness {
 		return new SlowClients(fast, stalled, baseline.ratePerClient(fast), withStalled.ratePerClient(fast),
 				withStalled.ratePerClient(fast) / baseline.ratePerClient(fast), millis(baseline.latencies, 99),
 				millis(withStalled.latencies, 99), retainedMb, unboundedMb);
+	}
+
+	/**
+	 * The fast clients at full speed alone, then beside slow readers that each take half
+	 * the bytes a fast client took per second; then the slow readers are left to read
+	 * whatever is still coming, and their streams are checked for silent gaps.
+	 */
+	private SlowReaders slowReaders(ServerProcess server, LoadClient client, List<String> notes) throws Exception {
+		int slow = this.settings.stalledClients();
+		int fast = this.settings.clients() - slow;
+		client.closeStalled(); // left by the slow-clients scenario
+		client.closeLast(client.readingConnections() - fast);
+		awaitConnections(server, fast, 15); // a server may only notice at its next write: not required
+		fullSpeed(server, client, fast, this.fanOutSeconds * 400L); // warm-up after the change of clients
+		Throughput baseline = fullSpeed(server, client, fast, this.fanOutSeconds * 1000L);
+		double bytesPerEvent = (double) client.bytes() / Math.max(1, baseline.delivered);
+		long slowRate = Math.max(1, (long) (0.5 * baseline.ratePerClient(fast) * bytesPerEvent));
+		ServerProcess.Stats before = server.stats();
+		client.connectSlow(server.port, server.path, slow, slowRate);
+		requireConnections(server, fast + slow);
+		Throughput withSlow;
+		try {
+			withSlow = fullSpeed(server, client, fast, this.fanOutSeconds * 1000L);
+		}
+		catch (PublisherBlockedException ex) {
+			notes.add("slow readers: the publisher blocked on a slow reader and never finished");
+			client.closeSlow();
+			return null;
+		}
+		double retainedMb = (server.stats().heapBytes() - before.heapBytes()) / (1024.0 * 1024);
+		client.awaitSlowQuiet(2_000, 120_000); // let the slow readers take what is still coming to them
+		LoadClient.SlowReport report = client.slowReport();
+		ServerProcess.Stats after = server.stats();
+		client.closeSlow();
+		Long catchUps = (before.catchUps() < 0) ? null : after.catchUps() - before.catchUps();
+		if (report.lostSilently() > 0) {
+			notes.add(String.format(Locale.ROOT, "slow readers: %,d events lost without notice in %,d gaps",
+					report.lostSilently(), report.silentGaps()));
+		}
+		log(String.format(Locale.ROOT, "slow readers (%,d B/s each): fast clients %,.0f → %,.0f events/s each, "
+				+ "retained %.1f MB; slow readers received %,d events, %,d lost silently, %,d out of order, %,d resets, "
+				+ "%s catch-ups", slowRate, baseline.ratePerClient(fast), withSlow.ratePerClient(fast), retainedMb,
+				report.events(), report.lostSilently(), report.outOfOrder(), report.resets(),
+				(catchUps != null) ? String.format(Locale.ROOT, "%,d", catchUps) : "no"));
+		return new SlowReaders(fast, slow, slowRate, baseline.ratePerClient(fast), withSlow.ratePerClient(fast),
+				withSlow.ratePerClient(fast) / baseline.ratePerClient(fast), millis(baseline.latencies, 99),
+				millis(withSlow.latencies, 99), retainedMb, withSlow.published, report.events(),
+				report.lostSilently(), report.outOfOrder(), report.resets(), catchUps);
 	}
 
 	private Idle idle(String variant, List<String> notes) throws Exception {

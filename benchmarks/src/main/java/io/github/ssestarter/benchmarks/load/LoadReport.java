@@ -64,6 +64,7 @@ final class LoadReport {
 		fanOut(run, out);
 		latency(run, out);
 		slowClients(run, out);
+		slowReaders(run, out);
 		idle(run, out);
 		targets(run, out);
 		out.append("\n## Variants and notes\n\n");
@@ -195,6 +196,31 @@ final class LoadReport {
 		out.append('\n');
 	}
 
+	private static void slowReaders(Run run, StringBuilder out) {
+		out.append("## Slow readers: clients that read at half a fast client's rate\n\n");
+		out.append("A tenth of the clients read at half the bytes per second a fast client took at full speed; the "
+				+ "others run at full speed beside them. Then the slow readers take whatever is still coming to them. "
+				+ "\"Lost silently\": events a slow reader skipped with no `sse.reset` (or other notice) before the next "
+				+ "one; a gap after a notice is announced. The heap is what the server holds for the slow readers while "
+				+ "they are behind.\n\n");
+		out.append("| variant | events/s per fast client, alone | with slow readers | ratio | p99 ms alone | "
+				+ "p99 ms with slow readers | heap retained (MB) | published | slow readers received | lost silently | "
+				+ "out of order | resets received | catch-ups |\n");
+		out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+		for (VariantResult result : run.variants()) {
+			var slow = result.slowReaders();
+			if (slow != null) {
+				out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %,d | %,d | %,d | %,d | %,d | %s |\n",
+						result.variant(), number(slow.baselineRatePerClient()), number(slow.withSlowRatePerClient()),
+						number(slow.rateRatio()), number(slow.baselineP99Millis()), number(slow.withSlowP99Millis()),
+						number(slow.retainedHeapMb()), slow.published(), slow.slowEvents(), slow.lostSilently(),
+						slow.outOfOrder(), slow.resetsReceived(),
+						(slow.catchUps() != null) ? String.format(Locale.ROOT, "%,d", slow.catchUps()) : "none"));
+			}
+		}
+		out.append('\n');
+	}
+
 	private static void idle(Run run, StringBuilder out) {
 		out.append("## Idle connections: memory per connection\n\n");
 		out.append("| variant | opened / requested | heap KB per connection | RSS KB per connection |\n");
@@ -244,6 +270,13 @@ final class LoadReport {
 		targets.add(new Target("fast clients within 10 % of their rate when 10 % stall",
 				(slow != null && slow.rateRatio() != null) ? number(slow.rateRatio()) + "× their rate alone" : "n/a",
 				(slow != null && slow.rateRatio() != null) ? slow.rateRatio() >= 0.9 : null));
+		var readers = (starter != null) ? starter.slowReaders() : null;
+		targets.add(new Target("slow readers: no event lost silently, fast clients ≥ 0.9× their rate alone",
+				(readers != null) ? String.format(Locale.ROOT, "%,d lost silently, %,d out of order, %,d resets; %s×",
+						readers.lostSilently(), readers.outOfOrder(), readers.resetsReceived(),
+						number(readers.rateRatio())) : "n/a",
+				(readers != null && readers.rateRatio() != null)
+						? readers.lostSilently() == 0 && readers.outOfOrder() == 0 && readers.rateRatio() >= 0.9 : null));
 		return targets;
 	}
 

@@ -21,7 +21,7 @@ final class LoadResults {
 	}
 
 	record VariantResult(String variant, String description, FanOut fanOut, Latency latency, SlowClients slowClients,
-			Idle idle, List<String> notes) {
+			SlowReaders slowReaders, Idle idle, List<String> notes) {
 	}
 
 	/**
@@ -44,6 +44,27 @@ final class LoadResults {
 	record SlowClients(int fastClients, int stalledClients, Double baselineRatePerClient, Double stalledRatePerClient,
 			Double rateRatio, Double baselineP99Millis, Double stalledP99Millis, Double retainedHeapMb,
 			Double unboundedBacklogMb) {
+	}
+
+	/**
+	 * Clients that read at about half the rate events are published, beside fast clients at
+	 * full speed: the fast clients' rate against their rate alone, the heap held for the
+	 * slow readers, and what the slow readers received — every event after the first, in
+	 * order, except where an {@code sse.reset} announced a gap.
+	 *
+	 * @param slowBytesPerSecond what each slow reader takes per second (half of a fast client's bytes)
+	 * @param published events published while the slow readers were connected
+	 * @param slowEvents events the slow readers received, in all
+	 * @param lostSilently events a slow reader skipped without an {@code sse.reset} before the next one
+	 * @param outOfOrder events a slow reader received twice or after a later one
+	 * @param resetsReceived {@code sse.reset} notices the slow readers received
+	 * @param catchUps streams that fell behind and caught up from the history, as the server counts them
+	 * (null when the variant has no history)
+	 */
+	record SlowReaders(int fastClients, int slowReaders, long slowBytesPerSecond, Double baselineRatePerClient,
+			Double withSlowRatePerClient, Double rateRatio, Double baselineP99Millis, Double withSlowP99Millis,
+			Double retainedHeapMb, long published, long slowEvents, long lostSilently, long outOfOrder,
+			long resetsReceived, Long catchUps) {
 	}
 
 	/** Memory per idle connection (heap after GC and resident set), from zero to the count opened. */

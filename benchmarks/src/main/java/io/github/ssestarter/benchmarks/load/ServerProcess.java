@@ -96,12 +96,12 @@ final class ServerProcess implements AutoCloseable {
 		return Integer.parseInt(await("CONNECTIONS", 30).split(" ")[1]);
 	}
 
-	/** Heap after GC, resident set, CPU, connections and drops, as the server sees them. */
+	/** Heap after GC, resident set, CPU, connections, drops, catch-ups and resets, as the server sees them. */
 	Stats stats() throws Exception {
 		send("stats");
 		String[] parts = await("STATS", 60).split(" ");
 		return new Stats(Long.parseLong(parts[1]), Long.parseLong(parts[2]) * 1024, Long.parseLong(parts[3]),
-				Integer.parseInt(parts[4]), Long.parseLong(parts[5]));
+				Integer.parseInt(parts[4]), Long.parseLong(parts[5]), Long.parseLong(parts[6]), Long.parseLong(parts[7]));
 	}
 
 	boolean isAlive() {
@@ -144,7 +144,8 @@ final class ServerProcess implements AutoCloseable {
 		}
 	}
 
-	record Stats(long heapBytes, long rssBytes, long cpuNanos, int connections, long dropped) {
+	record Stats(long heapBytes, long rssBytes, long cpuNanos, int connections, long dropped, long catchUps,
+			long resets) {
 	}
 
 }

@@ -16,13 +16,15 @@ import com.sun.management.OperatingSystemMXBean;
  * <ul>
  * <li>{@code publish <count> <eventsPerSecond> <maxMillis>} (rate 0: as fast as possible; stops early
  * after maxMillis) → {@code PUBLISHED <published> <nanos>}</li>
- * <li>{@code stats} → {@code STATS <heapBytesAfterGc> <rssKb> <cpuNanos> <connections> <dropped>}</li>
+ * <li>{@code stats} → {@code STATS <heapBytesAfterGc> <rssKb> <cpuNanos> <connections> <dropped> <catchUps>
+ * <resets>}</li>
  * <li>{@code cpu} → {@code CPU <cpuNanos>}</li>
  * <li>{@code connections} → {@code CONNECTIONS <n>}</li>
  * <li>{@code quit}</li>
  * </ul>
  * Replies start with {@value #REPLY}, so they stand out from anything else on stdout (logs). Each
- * event's data is {@code <System.nanoTime() at publish>:} padded to {@value #DATA_BYTES} bytes.
+ * event's data is {@code <System.nanoTime() at publish>:<sequence>:} padded to {@value #DATA_BYTES}
+ * bytes; the sequence counts every event this server published, so a client sees a gap.
  */
 public final class ServerMain {
 
@@ -30,6 +32,9 @@ public final class ServerMain {
 	public static final String REPLY = "@@ ";
 
 	static final int DATA_BYTES = 100;
+
+	/** Events published so far; only the command loop's thread publishes. */
+	private static long sequence;
 
 	private ServerMain() {
 	}
@@ -56,7 +61,8 @@ public final class ServerMain {
 							Long.parseLong(command[3])));
 				}
 				case "stats" -> reply("STATS " + heapAfterGc() + " " + rssKb() + " " + cpuNanos() + " "
-						+ variant.connections() + " " + variant.dropped());
+						+ variant.connections() + " " + variant.dropped() + " " + variant.catchUps() + " "
+						+ variant.resets());
 				case "cpu" -> reply("CPU " + cpuNanos());
 				case "connections" -> reply("CONNECTIONS " + variant.connections());
 				case "quit" -> {
@@ -92,7 +98,7 @@ public final class ServerMain {
 					LockSupport.parkNanos(wait);
 				}
 			}
-			String prefix = System.nanoTime() + ":";
+			String prefix = System.nanoTime() + ":" + (++sequence) + ":";
 			variant.publish(prefix + padding.substring(prefix.length()));
 		}
 		return i + " " + (System.nanoTime() - start);

@@ -50,6 +50,16 @@ final class StarterVariant implements Variant {
 		return this.engine.counters().droppedTotal();
 	}
 
+	@Override
+	public long catchUps() {
+		return this.engine.counters().catchUps();
+	}
+
+	@Override
+	public long resets() {
+		return this.engine.counters().resetsTotal();
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
 	static class App {

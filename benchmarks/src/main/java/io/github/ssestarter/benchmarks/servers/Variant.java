@@ -23,4 +23,14 @@ interface Variant {
 	/** Events dropped for slow clients so far (-1 if the variant cannot tell). */
 	long dropped();
 
+	/** Times a stream fell behind and caught up from a history (-1 if the variant has no such thing). */
+	default long catchUps() {
+		return -1;
+	}
+
+	/** Notices telling clients that they missed events (-1 if the variant sends none). */
+	default long resets() {
+		return -1;
+	}
+
 }

@@ -38,6 +38,13 @@ class LoadHarnessSmokeTest {
 			assertThat(latency.delivered()).as(exact + ": every event reached every client")
 				.isEqualTo(latency.expected());
 		}
+		for (String starter : List.of(LoadHarness.STARTER, "starter-jetty")) {
+			LoadResults.SlowReaders slowReaders = LoadReport.find(run, starter).slowReaders();
+			assertThat(slowReaders.slowEvents()).as(starter + ": the slow readers read").isPositive();
+			assertThat(slowReaders.lostSilently()).as(starter + ": nothing lost without notice").isZero();
+			assertThat(slowReaders.outOfOrder()).as(starter + ": nothing twice or out of order").isZero();
+			assertThat(slowReaders.catchUps()).as(starter + ": counted").isNotNull();
+		}
 		assertThat(Files.readString(output.resolve("load.md"))).contains("| starter |");
 		assertThat(Files.readString(output.resolve("load.json"))).contains("\"ratios\"");
 		assertThat(Files.size(output.resolve("load.png"))).isPositive();
