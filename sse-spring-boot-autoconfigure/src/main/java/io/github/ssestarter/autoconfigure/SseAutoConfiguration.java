@@ -113,7 +113,7 @@ public final class SseAutoConfiguration {
 				properties.getHeartbeat().getInterval(), properties.getHeartbeat().getMode(),
 				properties.getConnection().getMaxLifetime(), properties.getConnection().getLifetimeJitter(),
 				properties.getConnection().getRetry(), properties.getWeb().isConnectedEvent(),
-				properties.getReplay().isEnabled(), properties.getLimits().getMaxConnections(),
+				properties.getLimits().getMaxConnections(),
 				properties.getLimits().getMaxConnectionsPerUser(), properties.getLimits().getPerUserPolicy(),
 				properties.getSecurity().isSubscribeUserTopic());
 	}

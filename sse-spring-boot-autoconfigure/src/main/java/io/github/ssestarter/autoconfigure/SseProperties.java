@@ -484,8 +484,9 @@ public class SseProperties implements Validator {
 	public static class Replay {
 
 		/**
-		 * Whether to keep a history, from which reconnecting clients are replayed what they
-		 * missed and streams that fall behind catch up. Off: such clients get sse.reset.
+		 * Whether to keep an in-memory history, from which reconnecting clients are replayed
+		 * what they missed and streams that fall behind catch up. Off: a client that missed
+		 * events gets sse.reset. With the Redis backplane the Redis Stream is the history.
 		 */
 		private boolean enabled = true;
 

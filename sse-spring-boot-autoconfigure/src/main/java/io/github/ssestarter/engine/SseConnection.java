@@ -49,7 +49,9 @@ import io.github.ssestarter.store.StoredEvent;
  * do sets {@code IDLE} and then looks again: an offer that enqueued just before saw
  * {@code SCHEDULED} and submitted nothing, and without this re-check its frame would wait
  * for the next event. A drainer that still has work resubmits itself instead of looping,
- * so a busy client cannot monopolise a writer thread.
+ * so a busy client cannot monopolise a writer thread. The offer that makes a stream fall
+ * behind wakes the drainer too: it may have emptied the queue and gone idle since the
+ * offer found it full, and only a drainer can rejoin the live flow.
  * <p>
  * <b>Asynchronous inputs.</b> Two things can wake a drainer besides an offer, and each
  * leaves a mark that counts as work until a drainer has seen it, so one that arrives
@@ -224,8 +226,15 @@ public final class SseConnection {
 		if (this.state != OPEN) {
 			return OfferResult.CLOSED;
 		}
+		boolean wasLagging = this.queue.isLagging();
 		OfferResult result = this.queue.offer(frame);
 		if (result == OfferResult.ACCEPTED) {
+			scheduleDrain();
+		}
+		else if (result == OfferResult.DEFERRED && !wasLagging) {
+			// The stream just fell behind. Its drainer may have emptied the queue and gone idle
+			// since this offer found it full: it must run again to rejoin, or the stream would
+			// wait (deferring every event, without heartbeats) until something else woke it.
 			scheduleDrain();
 		}
 		else if (result == OfferResult.DROPPED && frame.isEvent()
@@ -538,13 +547,17 @@ public final class SseConnection {
 	private boolean addQueued(WriteBatch batch) {
 		this.queue.beginBatch();
 		try {
-			SseFrame notice = this.queue.takeDroppedOldest();
+			SseFrame notice = this.queue.takeGapNotice(false);
 			if (notice != null) {
 				batch.add(notice);
 			}
 			SseFrame frame;
 			while (!batch.isFull()) {
 				if ((frame = this.queue.poll()) == null) {
+					notice = this.queue.takeGapNotice(true);
+					if (notice != null) {
+						batch.add(notice);
+					}
 					return true;
 				}
 				batch.addLive(frame);

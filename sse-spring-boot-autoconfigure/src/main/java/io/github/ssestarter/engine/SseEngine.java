@@ -225,12 +225,21 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 		}
 		this.live.add(connection);
 		this.counters.recordOpened();
-		String resumeAfter = this.settings.replayEnabled() ? subscription.lastEventId() : null;
+		// Resumed through the history even when it keeps nothing (sse.replay.enabled=false):
+		// a client that missed events is then told so, instead of silently joining live.
+		String resumeAfter = subscription.lastEventId();
 		ArrayDeque<SseFrame> preamble = new ArrayDeque<>();
 		preamble.add(OPENING_COMMENT);
 		preamble.add(this.retryFrame);
-		if (this.settings.connectedEvent()) {
-			preamble.add(connectedNotice(connection, (resumeAfter != null) ? resumeAfter : position));
+		try {
+			if (this.settings.connectedEvent()) {
+				preamble.add(connectedNotice(connection, (resumeAfter != null) ? resumeAfter : position));
+			}
+		}
+		catch (RuntimeException ex) {
+			connection.close(CloseReason.ERROR);
+			connection.start(new ArrayDeque<>(), position, null); // lets the drainer complete it
+			throw ex;
 		}
 		connection.start(preamble, position, resumeAfter);
 		if (!this.accepting) {

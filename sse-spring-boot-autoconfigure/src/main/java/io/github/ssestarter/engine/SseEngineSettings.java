@@ -14,7 +14,6 @@ import java.time.Duration;
  * @param lifetimeJitter the fraction (0 to 0.5) by which each stream's lifetime is shortened at random
  * @param retry the reconnection delay sent to clients
  * @param connectedEvent whether a stream starts with an {@code sse.connected} event
- * @param replayEnabled whether reconnecting clients are replayed from the history
  * @param maxConnections the most streams open at once on this node
  * @param maxConnectionsPerUser the most streams one user may have open on this node
  * @param perUserLimitPolicy what happens when a user opens one stream too many
@@ -23,7 +22,7 @@ import java.time.Duration;
  */
 public record SseEngineSettings(SseConnectionSettings connection, long maxEventSize, Duration writeTimeout,
 		Duration heartbeatInterval, HeartbeatMode heartbeatMode, Duration maxLifetime, double lifetimeJitter,
-		Duration retry, boolean connectedEvent, boolean replayEnabled, int maxConnections, int maxConnectionsPerUser,
+		Duration retry, boolean connectedEvent, int maxConnections, int maxConnectionsPerUser,
 		PerUserLimitPolicy perUserLimitPolicy, boolean subscribeUserTopic) {
 
 }

@@ -18,10 +18,7 @@ import io.github.ssestarter.encode.SseFrame;
  * lock; protocol frames (heartbeats, probes) by any thread. Only the stream's drainer
  * polls, so what it takes is always a contiguous run of what was queued: a stream never
  * skips an event without saying so. The one exception is {@link OverflowPolicy#DROP_OLDEST},
- * where an offer takes the oldest frame to make room: there the offer and the drainer
- * share {@code gapLock}, and the drainer polls a whole batch under it
- * ({@link #beginBatch()}), so a drop always falls between two batches and its notice
- * ({@link #takeDroppedOldest()}) is written exactly where the gap is.
+ * where an offer takes the oldest frame to make room.
  * <p>
  * <b>Caps.</b> {@code usage} packs the event count (high bits) and the byte count (low 40
  * bits), so both caps are checked and reserved in a single CAS and hold exactly however
@@ -31,16 +28,22 @@ import io.github.ssestarter.encode.SseFrame;
  * events: one that does not fit is discarded (a heartbeat on a full queue is pointless).
  * <p>
  * <b>Catch-up.</b> Under {@link OverflowPolicy#CATCH_UP} the first event that does not fit
- * raises {@code lagging}: from then on events are deferred (the stream will read them from
- * the history) until the drainer has written everything queued and rejoins the live flow
- * ({@link #rejoin()}). Both transitions happen under the dispatcher's lock, which is what
- * makes the seam exact: every event up to the position recorded at the rejoin was either
- * queued before the stream lagged or is read from the history, every later one is queued.
+ * raises {@code lagging} (and the connection wakes its drainer, which may have gone idle
+ * since the offer found the queue full): from then on events are deferred (the stream
+ * will read them from the history) until the drainer has written everything queued and
+ * rejoins the live flow ({@link #rejoin()}). Both transitions happen under the
+ * dispatcher's lock, which is what makes the seam exact: every event up to the position
+ * recorded at the rejoin was either queued before the stream lagged or is read from the
+ * history, every later one is queued.
  * <p>
- * <b>Drop notices.</b> Under {@link OverflowPolicy#DROP_NEWEST} the offer that next
- * queues an event queues a {@code sse.reset} notice before it (the dispatcher's lock
- * orders these offers); under {@code DROP_OLDEST} the drainer writes the notice before its
- * next batch.
+ * <b>Drop notices.</b> Under both drop policies, what was dropped since the last notice
+ * ({@code missed}, the newest dropped id) is guarded by {@code gapLock}, which the drainer
+ * holds while it takes a batch ({@link #beginBatch()}); so a drop falls between two
+ * batches and its {@code sse.reset} notice lands exactly where the gap is
+ * ({@link #takeGapNotice(boolean)}). Drop-oldest drops at the head: the notice goes before
+ * the next batch. Drop-newest drops at the tail: the offer that next queues an event
+ * queues the notice before it, or, if none comes, the drainer writes it once it has
+ * written the queue.
  */
 final class SseFrameQueue {
 
@@ -64,7 +67,7 @@ final class SseFrameQueue {
 
 	private final SseConnection.Owner owner;
 
-	/** Only under {@link OverflowPolicy#DROP_OLDEST}. */
+	/** Only under the drop policies. */
 	private final @Nullable ReentrantLock gapLock;
 
 	private volatile long usage;
@@ -74,21 +77,21 @@ final class SseFrameQueue {
 	/** Catch-up: events are deferred to the history. Changed only under the dispatcher's lock. */
 	private volatile boolean lagging;
 
-	/** Drop-newest: events dropped since the last one queued, and the newest of them. Dispatcher's lock. */
-	private long missedNewest;
+	/** Events dropped since the last notice, and the newest of them. Guarded by gapLock. */
+	private long missed;
 
-	private @Nullable String lastMissedNewest;
+	private @Nullable String lastMissed;
 
-	/** Drop-oldest: events dropped since the drainer's last batch, and the newest of them. Guarded by gapLock. */
-	private long missedOldest;
-
-	private @Nullable String lastMissedOldest;
+	/** Whether {@code missed} is positive; read without the lock to keep it off the path of every offer. */
+	private volatile boolean gapPending;
 
 	SseFrameQueue(SseConnectionSettings settings, SseCounters counters, SseConnection.Owner owner) {
 		this.settings = settings;
 		this.counters = counters;
 		this.owner = owner;
-		this.gapLock = (settings.overflowPolicy() == OverflowPolicy.DROP_OLDEST) ? new ReentrantLock() : null;
+		OverflowPolicy policy = settings.overflowPolicy();
+		this.gapLock = (policy == OverflowPolicy.DROP_OLDEST || policy == OverflowPolicy.DROP_NEWEST)
+				? new ReentrantLock() : null;
 	}
 
 	/**
@@ -121,9 +124,13 @@ final class SseFrameQueue {
 					return OfferResult.DEFERRED;
 				}
 				case DROP_NEWEST -> {
-					this.missedNewest++;
-					this.lastMissedNewest = frame.id();
-					countDropped(1);
+					this.gapLock.lock();
+					try {
+						recordMissed(frame);
+					}
+					finally {
+						this.gapLock.unlock();
+					}
 					return OfferResult.DROPPED;
 				}
 				case DROP_OLDEST -> dropOldest();
@@ -133,9 +140,19 @@ final class SseFrameQueue {
 				}
 			}
 		}
-		if (event && this.missedNewest > 0) {
-			enqueue(droppedNotice(this.missedNewest, this.lastMissedNewest));
-			this.missedNewest = 0;
+		if (event && this.gapPending && this.settings.overflowPolicy() == OverflowPolicy.DROP_NEWEST) {
+			this.gapLock.lock();
+			try {
+				SseFrame notice = takeGapNotice();
+				if (notice != null) {
+					enqueue(notice); // right before the first event after the gap
+				}
+				this.frames.offer(frame);
+			}
+			finally {
+				this.gapLock.unlock();
+			}
+			return OfferResult.ACCEPTED;
 		}
 		this.frames.offer(frame);
 		return OfferResult.ACCEPTED;
@@ -170,9 +187,7 @@ final class SseFrameQueue {
 			}
 			release(oldest);
 			if (oldest.isEvent()) {
-				this.missedOldest++;
-				this.lastMissedOldest = oldest.id();
-				countDropped(1);
+				recordMissed(oldest);
 			}
 		}
 		finally {
@@ -180,8 +195,23 @@ final class SseFrameQueue {
 		}
 	}
 
-	private SseFrame droppedNotice(long missed, @Nullable String lastMissedId) {
-		return this.owner.resetNotice(ResetReason.DROPPED, null, missed, lastMissedId);
+	/** Under gapLock. */
+	private void recordMissed(SseFrame event) {
+		this.missed++;
+		this.lastMissed = event.id();
+		this.gapPending = true;
+		countDropped(1);
+	}
+
+	/** Under gapLock: the notice for what was dropped since the last one, or {@code null}. */
+	private @Nullable SseFrame takeGapNotice() {
+		if (this.missed == 0) {
+			return null;
+		}
+		SseFrame notice = this.owner.resetNotice(ResetReason.DROPPED, null, this.missed, this.lastMissed);
+		this.missed = 0;
+		this.gapPending = false;
+		return notice;
 	}
 
 	private void countDropped(int events) {
@@ -194,7 +224,7 @@ final class SseFrameQueue {
 	}
 
 	/**
-	 * Start taking a batch (drainer only). Under drop-oldest, holds off drops until
+	 * Start taking a batch (drainer only). Under the drop policies, holds off drops until
 	 * {@link #endBatch()}.
 	 */
 	void beginBatch() {
@@ -210,17 +240,18 @@ final class SseFrameQueue {
 	}
 
 	/**
-	 * The notice for events dropped by drop-oldest since the last batch (drainer only,
-	 * between {@link #beginBatch()} and {@link #endBatch()}).
-	 * @return the notice to write before the batch, or {@code null} if nothing was dropped
+	 * The notice the drainer writes for events dropped since the last notice, if it goes
+	 * here (drainer only, between {@link #beginBatch()} and {@link #endBatch()}): under
+	 * drop-oldest at the start of a batch, under drop-newest once the queue is empty.
+	 * @param queueWritten whether the drainer has just found the queue empty
+	 * @return the notice, or {@code null}
 	 */
-	@Nullable SseFrame takeDroppedOldest() {
-		if (this.gapLock == null || this.missedOldest == 0) {
+	@Nullable SseFrame takeGapNotice(boolean queueWritten) {
+		if (!this.gapPending) {
 			return null;
 		}
-		SseFrame notice = droppedNotice(this.missedOldest, this.lastMissedOldest);
-		this.missedOldest = 0;
-		return notice;
+		boolean here = (this.settings.overflowPolicy() == OverflowPolicy.DROP_OLDEST) != queueWritten;
+		return here ? takeGapNotice() : null;
 	}
 
 	/**

@@ -10,7 +10,7 @@ import java.util.function.Predicate;
 
 /**
  * The default {@link SseEventStore}: a ring buffer in this node's memory, bounded by event
- * count, by the bytes of the retained frames, and by age.
+ * count, by the bytes of the retained frames (the newest event is always kept), and by age.
  * <p>
  * Ids are {@code <epoch>-<sequence>}. The epoch is random per store instance, so after a
  * restart an old id is recognisably foreign and the client is told to reset instead of
@@ -54,7 +54,8 @@ public final class InMemorySseEventStore implements SseEventStore {
 	/**
 	 * Create a store.
 	 * @param maxEvents how many events to retain (0 keeps none)
-	 * @param maxBytes how many frame bytes to retain; the oldest events leave first
+	 * @param maxBytes how many frame bytes to retain; the oldest events leave first, but the
+	 * newest is kept even if it is larger
 	 * @param maxAge how long to retain an event
 	 * @param clock the clock that timestamps events
 	 * @since 0.2.0
@@ -92,8 +93,8 @@ public final class InMemorySseEventStore implements SseEventStore {
 			}
 			this.ring[slot(sequence)] = stored;
 			this.retainedBytes += stored.frame().size();
-			while (this.retainedBytes > this.maxBytes) {
-				dropOldest();
+			while (this.retainedBytes > this.maxBytes && this.tail < sequence) {
+				dropOldest(); // never the event just appended: a cap as large as the largest event keeps it
 			}
 			return stored;
 		}

@@ -385,4 +385,59 @@ class SseEngineConcurrencyTest {
 		assertThat(this.engine.counters().closed(CloseReason.LIMIT)).isEqualTo(300 - 5);
 	}
 
+	@Test
+	void aStreamThatFallsBehindAlwaysRejoinsOnceItHasWrittenWhatItQueued() throws Exception {
+		this.engines.maxQueuedEvents = 1; // every other event overflows: the most transitions into catching up
+		this.engine = this.engines.build();
+		List<String> stuck = new ArrayList<>();
+		for (int round = 0; round < 30 && stuck.isEmpty(); round++) {
+			List<SseConnection> connections = new ArrayList<>();
+			List<TailTransport> transports = new ArrayList<>();
+			for (int i = 0; i < 50; i++) {
+				TailTransport transport = new TailTransport();
+				transports.add(transport);
+				connections.add(this.engine.open(TestEngines.topics("burst"), transport));
+			}
+			String last = null;
+			for (int n = 0; n < 20_000; n++) {
+				last = this.engine.publish("burst", SseEvent.ofData(Integer.toString(n)));
+			}
+			String lastLine = "id: " + last + "\n";
+			try {
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> transports.stream().allMatch((t) -> t.tail().contains(lastLine)));
+			}
+			catch (org.awaitility.core.ConditionTimeoutException ex) {
+				for (int i = 0; i < connections.size(); i++) {
+					if (!transports.get(i).tail().contains(lastLine)) {
+						stuck.add("round " + round + ", stream " + i + ": catching up " + connections.get(i).isCatchingUp()
+								+ ", queued " + connections.get(i).queuedFrames());
+					}
+				}
+			}
+			connections.forEach((connection) -> connection.close(CloseReason.EVICTED));
+		}
+		assertThat(stuck).as("streams that never received the last event").isEmpty();
+	}
+
+	/** A transport that is always ready, as fast as can be, and keeps only its last write. */
+	private static final class TailTransport implements SseTransport {
+
+		private volatile byte[] last = new byte[0];
+
+		@Override
+		public void write(byte[] bytes) {
+			this.last = bytes;
+		}
+
+		@Override
+		public void complete() {
+		}
+
+		String tail() {
+			return new String(this.last, java.nio.charset.StandardCharsets.UTF_8);
+		}
+
+	}
+
 }

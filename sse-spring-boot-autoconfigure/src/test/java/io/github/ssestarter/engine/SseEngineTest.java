@@ -160,7 +160,7 @@ class SseEngineTest {
 	}
 
 	@Test
-	void dropNewestKeepsTheOldestThenSaysHowManyItMissedBeforeTheNextEvent() {
+	void dropNewestKeepsTheOldestThenSaysHowManyItMissed() {
 		this.engines.policy = OverflowPolicy.DROP_NEWEST;
 		this.engines.maxQueuedEvents = 10;
 		SseEngine engine = engine();
@@ -172,21 +172,44 @@ class SseEngineTest {
 		}
 		assertThat(connection.queuedFrames()).isEqualTo(10);
 		transport.release();
-		await().until(() -> transport.events().size() == 11);
+		// Nothing else is published: the notice still comes, after the last event kept.
+		await().until(() -> transport.blocks().stream().anyMatch((block) -> "sse.reset".equals(block.event())));
 		assertThat(data(transport)).containsExactly("in-flight", "e0", "e1", "e2", "e3", "e4", "e5", "e6", "e7", "e8",
 				"e9");
-		engine.publish("t", SseEvent.ofData("next"));
-		await().until(() -> transport.events().size() == 12);
 		List<SseWire.Block> blocks = transport.blocks();
-		SseWire.Block notice = blocks.get(blocks.size() - 2);
+		SseWire.Block notice = blocks.get(blocks.size() - 1);
 		assertThat(notice.event()).isEqualTo("sse.reset");
 		assertThat(notice.data()).isEqualTo("{\"reason\":\"dropped\",\"missed\":20}");
-		assertThat(notice.id()).isEqualTo(ids.get(29));
-		assertThat(blocks.get(blocks.size() - 1).data()).isEqualTo("next");
+		assertThat(notice.id()).isEqualTo(ids.get(29)); // the client continues after the last event dropped
+		engine.publish("t", SseEvent.ofData("next"));
+		await().until(() -> transport.events().size() == 12);
+		assertThat(transport.blocks().get(transport.blocks().size() - 1).data()).isEqualTo("next");
 		assertThat(connection.droppedEvents()).isEqualTo(20);
 		assertThat(engine.counters().dropped(DropReason.QUEUE_FULL)).isEqualTo(20);
 		assertThat(engine.counters().resets(ResetReason.DROPPED)).isEqualTo(1);
 		assertThat(connection.deliveredEvents() + connection.droppedEvents()).isEqualTo(32);
+	}
+
+	@Test
+	void withoutAHistoryAClientResumingAfterMissedEventsIsToldSo() {
+		this.engines.history = 0; // sse.replay.enabled=false
+		SseEngine engine = engine();
+		String seen = engine.publish("t", SseEvent.ofData("seen"));
+		String missed = engine.publish("t", SseEvent.ofData("missed"));
+		RecordingTransport resumed = new RecordingTransport();
+		engine.open(new SseSubscription(null, null, Set.of("t"), seen), resumed);
+		await().until(() -> resumed.blocks().size() == 4);
+		SseWire.Block reset = resumed.blocks().get(3);
+		assertThat(reset.event()).isEqualTo("sse.reset");
+		assertThat(reset.data()).isEqualTo("{\"reason\":\"expired\",\"lastEventId\":\"" + seen + "\"}");
+		assertThat(reset.id()).isEqualTo(missed);
+		// A client that missed nothing just goes on.
+		RecordingTransport upToDate = new RecordingTransport();
+		engine.open(new SseSubscription(null, null, Set.of("t"), missed), upToDate);
+		String live = engine.publish("t", SseEvent.ofData("live"));
+		await().until(() -> upToDate.events().size() == 1);
+		assertThat(upToDate.blocks()).noneMatch((block) -> "sse.reset".equals(block.event()));
+		assertThat(upToDate.events().get(0).id()).isEqualTo(live);
 	}
 
 	@Test

@@ -120,10 +120,11 @@ class SseMetricsTest {
 		this.engine = engines.build();
 		new SseMetrics(this.engine).bindTo(this.registry);
 		RecordingTransport stalled = new RecordingTransport();
-		this.engine.open(TestEngines.topics("news"), stalled);
+		SseConnection stream = this.engine.open(TestEngines.topics("news"), stalled);
 		await().until(() -> stalled.blocks().size() == 3);
 		stalled.hold();
 		String held = this.engine.publish("news", SseEvent.ofData("held"));
+		await().until(() -> stream.queuedFrames() == 0); // its write is in progress, held
 		for (int i = 0; i < 15; i++) {
 			this.engine.publish("news", SseEvent.ofData("n" + i));
 		}

@@ -207,6 +207,17 @@ class InMemorySseEventStoreTest {
 			.isEqualTo(HistoryPage.Reset.EXPIRED);
 	}
 
+	@Test
+	void theNewestEventIsKeptEvenWhenItAloneExceedsTheByteCap() {
+		byte[] body = ("data: " + "x".repeat(100) + "\n\n").getBytes(StandardCharsets.UTF_8);
+		// A cap as large as the event's data but not its id line, as sse.replay.max-bytes = sse.max-event-size allows.
+		InMemorySseEventStore store = new InMemorySseEventStore(10, body.length, Duration.ofMinutes(1), this.clock);
+		StoredEvent first = store.append(new OutgoingEvent(Set.of("a"), false, new EncodedEvent(body)));
+		StoredEvent second = store.append(new OutgoingEvent(Set.of("a"), false, new EncodedEvent(body)));
+		assertThat(store.retainedEvents()).isEqualTo(1);
+		assertThat(ids(readAll(store, first.id(), second.id(), (event) -> true))).containsExactly(second.id());
+	}
+
 	static final class MutableClock extends Clock {
 
 		private Instant now = Instant.parse("2026-01-01T00:00:00Z");

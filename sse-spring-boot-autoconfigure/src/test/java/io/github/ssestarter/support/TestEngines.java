@@ -63,7 +63,7 @@ public final class TestEngines {
 		SseEngineSettings settings = new SseEngineSettings(
 				new SseConnectionSettings(this.maxQueuedEvents, this.maxQueuedBytes, this.policy, this.maxBatchBytes),
 				1 << 20, this.writeTimeout, this.heartbeat, this.heartbeatMode, this.maxLifetime, this.jitter,
-				Duration.ofSeconds(3), this.connectedEvent, true, this.maxConnections, this.maxConnectionsPerUser,
+				Duration.ofSeconds(3), this.connectedEvent, this.maxConnections, this.maxConnectionsPerUser,
 				this.perUserPolicy, subscribeUserTopic);
 		InMemorySseEventStore store = new InMemorySseEventStore(this.history, this.historyBytes, Duration.ofMinutes(5),
 				Clock.systemUTC());

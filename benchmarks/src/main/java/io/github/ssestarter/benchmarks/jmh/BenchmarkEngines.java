@@ -54,7 +54,7 @@ final class BenchmarkEngines {
 		SseEngineSettings settings = new SseEngineSettings(
 				new SseConnectionSettings(1000, 1 << 20, OverflowPolicy.CATCH_UP, 64 * 1024), 1 << 20,
 				Duration.ofSeconds(10), Duration.ofSeconds(15), HeartbeatMode.COMMENT, Duration.ofMinutes(30), 0.1,
-				Duration.ofSeconds(3), true, true, maxConnections, 5, PerUserLimitPolicy.REJECT, true);
+				Duration.ofSeconds(3), true, maxConnections, 5, PerUserLimitPolicy.REJECT, true);
 		InMemorySseEventStore store = new InMemorySseEventStore(1000, 64L << 20, Duration.ofMinutes(5),
 				Clock.systemUTC());
 		return new SseEngine(settings, new DefaultSseEventEncoder(JsonMapper.builder().build()), store,
