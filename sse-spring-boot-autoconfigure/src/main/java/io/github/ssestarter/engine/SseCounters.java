@@ -148,11 +148,7 @@ public final class SseCounters {
 	 * @since 0.2.0
 	 */
 	public long resetsTotal() {
-		long total = 0;
-		for (LongAdder adder : this.resets) {
-			total += adder.sum();
-		}
-		return total;
+		return sum(this.resets);
 	}
 
 	/**
@@ -169,8 +165,12 @@ public final class SseCounters {
 	 * @return the count
 	 */
 	public long droppedTotal() {
+		return sum(this.dropped);
+	}
+
+	private static long sum(LongAdder[] adders) {
 		long total = 0;
-		for (LongAdder adder : this.dropped) {
+		for (LongAdder adder : adders) {
 			total += adder.sum();
 		}
 		return total;

@@ -49,6 +49,15 @@ class SseEngineTest {
 		return connection;
 	}
 
+	/** Publish e0, e1, … to topic "t"; returns their ids. */
+	private static List<String> publish(SseEngine engine, int count) {
+		List<String> ids = new java.util.ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			ids.add(engine.publish("t", SseEvent.ofData("e" + i)));
+		}
+		return ids;
+	}
+
 	private static List<String> data(RecordingTransport transport) {
 		return transport.events().stream().map(SseWire.Block::data).toList();
 	}
@@ -111,10 +120,7 @@ class SseEngineTest {
 		SseEngine engine = engine();
 		RecordingTransport transport = new RecordingTransport();
 		SseConnection connection = openWithWriteInFlight(engine, transport, "in-flight");
-		List<String> ids = new java.util.ArrayList<>();
-		for (int i = 0; i < 30; i++) {
-			ids.add(engine.publish("t", SseEvent.ofData("e" + i)));
-		}
+		List<String> ids = publish(engine, 30);
 		assertThat(connection.queuedFrames()).isEqualTo(5);
 		assertThat(connection.isCatchingUp()).isTrue();
 		transport.release();
@@ -140,10 +146,7 @@ class SseEngineTest {
 		SseEngine engine = engine();
 		RecordingTransport transport = new RecordingTransport();
 		openWithWriteInFlight(engine, transport, "in-flight");
-		List<String> ids = new java.util.ArrayList<>();
-		for (int i = 0; i < 30; i++) {
-			ids.add(engine.publish("t", SseEvent.ofData("e" + i)));
-		}
+		List<String> ids = publish(engine, 30);
 		transport.release();
 		await().until(() -> transport.blocks().stream().anyMatch((block) -> "sse.reset".equals(block.event())));
 		String live = engine.publish("t", SseEvent.ofData("live"));
@@ -166,10 +169,7 @@ class SseEngineTest {
 		SseEngine engine = engine();
 		RecordingTransport transport = new RecordingTransport();
 		SseConnection connection = openWithWriteInFlight(engine, transport, "in-flight");
-		List<String> ids = new java.util.ArrayList<>();
-		for (int i = 0; i < 30; i++) {
-			ids.add(engine.publish("t", SseEvent.ofData("e" + i)));
-		}
+		List<String> ids = publish(engine, 30);
 		assertThat(connection.queuedFrames()).isEqualTo(10);
 		transport.release();
 		// Nothing else is published: the notice still comes, after the last event kept.
@@ -219,10 +219,7 @@ class SseEngineTest {
 		SseEngine engine = engine();
 		RecordingTransport transport = new RecordingTransport();
 		openWithWriteInFlight(engine, transport, "in-flight");
-		List<String> ids = new java.util.ArrayList<>();
-		for (int i = 0; i < 30; i++) {
-			ids.add(engine.publish("t", SseEvent.ofData("e" + i)));
-		}
+		List<String> ids = publish(engine, 30);
 		transport.release();
 		await().until(() -> transport.events().size() == 6);
 		assertThat(data(transport)).containsExactly("in-flight", "e25", "e26", "e27", "e28", "e29");

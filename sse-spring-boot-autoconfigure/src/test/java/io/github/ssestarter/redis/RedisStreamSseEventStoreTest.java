@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Predicate;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,6 +21,8 @@ import io.github.ssestarter.store.SseEventStore;
 import io.github.ssestarter.store.StoredEvent;
 import io.github.ssestarter.support.LocalRedis;
 
+import static io.github.ssestarter.support.HistoryReads.ids;
+import static io.github.ssestarter.support.HistoryReads.readAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The Redis Stream store against a real Redis server. */
@@ -57,27 +58,6 @@ class RedisStreamSseEventStoreTest {
 		return store.append(new OutgoingEvent(Set.of(topics), topics.length == 0, new EncodedEvent(body)));
 	}
 
-	/** The whole range, page after page, or the first reset. */
-	static HistoryPage readAll(SseEventStore store, String afterId, String upToId, Predicate<StoredEvent> filter) {
-		List<StoredEvent> events = new ArrayList<>();
-		String after = afterId;
-		for (;;) {
-			HistoryPage page = store.read(after, upToId, filter, 100_000, Long.MAX_VALUE);
-			if (page.reset() != null) {
-				return page;
-			}
-			events.addAll(page.events());
-			if (page.complete()) {
-				return HistoryPage.of(events, page.next(), true);
-			}
-			assertThat(page.next()).as("a page that is not complete moves on").isNotEqualTo(after);
-			after = page.next();
-		}
-	}
-
-	private static List<String> ids(HistoryPage result) {
-		return result.events().stream().map(StoredEvent::id).toList();
-	}
 
 	@Test
 	void idsCarryTheGenerationAndAreTheSameForEveryNode() {

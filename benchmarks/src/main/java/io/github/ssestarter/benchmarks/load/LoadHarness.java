@@ -223,9 +223,7 @@ public final class LoadHarness {
 		int stalled = this.settings.stalledClients();
 		int fast = this.settings.clients() - stalled;
 		client.closeLast(stalled);
-		awaitConnections(server, fast, 5); // a server may only notice at its next write: not required
-		fullSpeed(server, client, fast, this.fanOutSeconds * 400L); // warm-up after the change of clients
-		Throughput baseline = fullSpeed(server, client, fast, this.fanOutSeconds * 1000L);
+		Throughput baseline = fastClientsAlone(server, client, fast);
 		long heapBefore = server.stats().heapBytes();
 		client.connect(server.port, server.path, stalled, true);
 		requireConnections(server, fast + stalled);
@@ -248,6 +246,13 @@ public final class LoadHarness {
 				millis(withStalled.latencies, 99), retainedMb, unboundedMb);
 	}
 
+	/** The fast clients at full speed once the others are gone, after a warm-up for the change of clients. */
+	private Throughput fastClientsAlone(ServerProcess server, LoadClient client, int fast) throws Exception {
+		awaitConnections(server, fast, 15); // a server may only notice at its next write: not required
+		fullSpeed(server, client, fast, this.fanOutSeconds * 400L);
+		return fullSpeed(server, client, fast, this.fanOutSeconds * 1000L);
+	}
+
 	/**
 	 * The fast clients at full speed alone, then beside slow readers that each take half
 	 * the bytes a fast client took per second; then the slow readers are left to read
@@ -258,9 +263,7 @@ public final class LoadHarness {
 		int fast = this.settings.clients() - slow;
 		client.closeStalled(); // left by the slow-clients scenario
 		client.closeLast(client.readingConnections() - fast);
-		awaitConnections(server, fast, 15); // a server may only notice at its next write: not required
-		fullSpeed(server, client, fast, this.fanOutSeconds * 400L); // warm-up after the change of clients
-		Throughput baseline = fullSpeed(server, client, fast, this.fanOutSeconds * 1000L);
+		Throughput baseline = fastClientsAlone(server, client, fast);
 		double bytesPerEvent = (double) client.bytes() / Math.max(1, baseline.delivered);
 		long slowRate = Math.max(1, (long) (0.5 * baseline.ratePerClient(fast) * bytesPerEvent));
 		ServerProcess.Stats before = server.stats();
