@@ -30,7 +30,7 @@ const DEFAULTS = {
   withCredentials: false,
   initialBackoffMs: 1000,
   maxBackoffMs: 30000,
-  storageKey: null, // default: derived from the URL and topics
+  storageKey: null, // default: derived from the URL and the topics given to the constructor
 };
 
 export class SseClient {
@@ -45,6 +45,10 @@ export class SseClient {
     this.retryTimer = null;
     this.attempt = 0;
     this.stopped = false;
+    // Fixed at construction, so that setTopics() resumes after the same position, while two clients with different
+    // topics on one page keep their own (one resuming from the other's position would skip its own events).
+    this.key = this.options.storageKey
+      || ('sse:' + url + '#' + [...this.options.topics].sort().join(','));
     this._onOnline = () => this._reconnectSoon();
     this._onVisible = () => { if (document.visibilityState === 'visible') this._reconnectSoon(); };
     this._onPageHide = () => this._closeSource();
@@ -126,7 +130,8 @@ export class SseClient {
     const source = new EventSource(url, { withCredentials: this.options.withCredentials });
     this.source = source;
     source.onopen = () => {
-      this.attempt = 0;
+      // The backoff starts over only once the server admits the stream (its first event): a full server also
+      // answers 200, then sends sse.overloaded.
       this._setStatus('open');
     };
     source.onerror = () => {
@@ -148,6 +153,9 @@ export class SseClient {
     source.addEventListener(name, (event) => {
       if (source !== this.source) return;
       if (event.lastEventId) this._remember(event.lastEventId);
+      if (name !== 'sse.overloaded') {
+        this.attempt = 0; // admitted (sse.connected, or any event if the server sends no notice)
+      }
       if (name === 'sse.overloaded') {
         this._closeSource();
         this._retryLater();
@@ -202,7 +210,7 @@ export class SseClient {
   }
 
   _storageKey() {
-    return this.options.storageKey || ('sse:' + this.url);
+    return this.key;
   }
 
   _setStatus(status) {
