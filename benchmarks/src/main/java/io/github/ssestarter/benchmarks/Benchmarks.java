@@ -26,7 +26,7 @@ public final class Benchmarks {
 
 	private static final String USAGE = """
 			Usage: java -jar benchmarks/target/sse-benchmarks.jar <benchmark> [options]
-			  load [--smoke] [--out <dir>] [--scenarios fan-out,latency,slow-clients,idle] [variant ...]
+			  load [--smoke] [--out <dir>] [--scenarios fan-out,latency,slow-clients,slow-readers,idle] [variant ...]
 			       variants: nio starter starter-jetty handrolled webflux eventbus (default: all)
 			  load --rewrite [--out <dir>]   (the report again from load.json, no measuring)
 			  redis-cross-node [--smoke]

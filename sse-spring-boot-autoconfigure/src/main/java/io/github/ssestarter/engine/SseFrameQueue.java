@@ -140,7 +140,7 @@ final class SseFrameQueue {
 				}
 			}
 		}
-		if (event && this.gapPending && this.settings.overflowPolicy() == OverflowPolicy.DROP_NEWEST) {
+		if (event && this.settings.overflowPolicy() == OverflowPolicy.DROP_NEWEST && this.gapPending) {
 			this.gapLock.lock();
 			try {
 				SseFrame notice = takeGapNotice();

@@ -24,8 +24,9 @@ import org.jspecify.annotations.Nullable;
  * each event, the latency from the publish time carried at the start of its data
  * ({@code <System.nanoTime()>:...}; nanoTime is machine-wide on Linux, so it compares across
  * processes). A "stalled" connection sends its request and then never reads. A "slow reader"
- * reads at a fixed byte rate on its own thread and checks, from the publish sequence in each
- * event's data, that it misses nothing without an {@code sse.reset} saying so.
+ * takes, on one thread for all of them, half the bytes of what has been published since it
+ * connected, and checks, from the publish sequence in each event's data, that it misses
+ * nothing without an {@code sse.reset} saying so.
  */
 final class LoadClient implements AutoCloseable {
 
@@ -47,7 +48,8 @@ final class LoadClient implements AutoCloseable {
 
 	private @Nullable Thread slowReader;
 
-	private volatile long slowBytesPerSecond;
+	/** Bytes each slow reader may have taken so far: half of what was published since they connected. */
+	private final java.util.concurrent.atomic.AtomicLong slowAllowance = new java.util.concurrent.atomic.AtomicLong();
 
 	LoadClient(int threads) throws IOException {
 		for (int i = 0; i < threads; i++) {
@@ -103,11 +105,12 @@ final class LoadClient implements AutoCloseable {
 	}
 
 	/**
-	 * Open connections that each read at most {@code bytesPerSecond}, on one thread of
-	 * their own, with a small receive window; their events are not counted with the others'.
+	 * Open connections that read, on one thread of their own and with a small receive
+	 * window, only what {@link #allowSlowReaders} allows; their events are not counted with
+	 * the others'.
 	 */
-	void connectSlow(int port, String path, int connections, long bytesPerSecond) throws IOException {
-		this.slowBytesPerSecond = bytesPerSecond;
+	void connectSlow(int port, String path, int connections) throws IOException {
+		this.slowAllowance.set(0);
 		for (int i = 0; i < connections; i++) {
 			SocketChannel channel = SocketChannel.open();
 			channel.setOption(StandardSocketOptions.SO_RCVBUF, 8192);
@@ -124,37 +127,39 @@ final class LoadClient implements AutoCloseable {
 		}
 	}
 
-	/** Every 5 ms, let each slow reader take what its rate allows since its last read. */
+	/** Let each slow reader have taken this many more bytes in all (the harness: half of what it publishes). */
+	void allowSlowReaders(long bytes) {
+		this.slowAllowance.addAndGet(bytes);
+	}
+
+	/** Every 20 ms, let each slow reader take what it is allowed and has not taken yet. */
 	private void readSlowly() {
-		ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-		byte[] chunk = new byte[64 * 1024];
-		long last = System.nanoTime();
-		long allowance = 0;
+		ByteBuffer buffer = ByteBuffer.allocate(256 * 1024);
+		byte[] chunk = new byte[256 * 1024];
 		while (this.running) {
-			long now = System.nanoTime();
-			long rate = this.slowBytesPerSecond;
-			allowance = Math.min(allowance + rate * (now - last) / 1_000_000_000L, Math.max(1, rate / 10));
-			last = now;
-			int budget = (int) Math.min(allowance, buffer.capacity());
+			long allowance = this.slowAllowance.get();
 			for (SlowStream stream : this.slowStreams) {
 				try {
-					buffer.clear().limit(Math.max(1, budget));
-					int n = stream.channel.read(buffer);
-					if (n > 0) {
+					long budget = allowance - stream.taken;
+					while (budget > 0) {
+						buffer.clear().limit((int) Math.min(budget, buffer.capacity()));
+						int n = stream.channel.read(buffer);
+						if (n <= 0) {
+							stream.ended |= n < 0;
+							break;
+						}
 						buffer.flip();
 						buffer.get(chunk, 0, n);
 						stream.parse(chunk, n, null);
-					}
-					else if (n < 0) {
-						stream.ended = true;
+						stream.taken += n;
+						budget -= n;
 					}
 				}
 				catch (IOException ex) {
 					stream.ended = true;
 				}
 			}
-			allowance -= budget;
-			java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+			java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
 		}
 	}
 
@@ -520,25 +525,46 @@ final class LoadClient implements AutoCloseable {
 	}
 
 	/**
-	 * A slow reader's stream, parsed in full: event names, and the publish sequence at the
-	 * start of each event's data ({@code <nanos>:<sequence>:}). An event whose sequence
-	 * skips ahead is a silent loss unless an {@code sse.reset} came just before it.
+	 * A slow reader's stream: event names and the publish sequence at the start of each
+	 * event's data ({@code <nanos>:<sequence>:}), matched byte by byte without allocating.
+	 * An event whose sequence skips ahead is a silent loss unless an {@code sse.reset} came
+	 * just before it.
 	 */
 	private static final class SlowStream extends Stream {
 
-		private static final int KEPT = 64;
+		private static final byte[] EVENT = "event:".getBytes(StandardCharsets.US_ASCII);
 
-		private final byte[] line = new byte[KEPT];
+		private static final byte[] RESET = "sse.reset".getBytes(StandardCharsets.US_ASCII);
 
-		private int lineLength;
+		private static final int START = 0;
+
+		private static final int EVENT_NAME = 1;
+
+		private static final int DATA_NANOS = 2;
+
+		private static final int DATA_SEQUENCE = 3;
+
+		private static final int SKIP = 4;
+
+		/** Where in the current line: the field being matched and how far. */
+		private int state = START;
+
+		private int position;
+
+		private boolean nameMatches;
 
 		private boolean reset;
+
+		private long number;
 
 		private long sequence = -1;
 
 		private boolean resetPending;
 
 		private long lastSequence = -1;
+
+		/** Bytes taken from the socket (the reading thread's own count). */
+		long taken;
 
 		volatile long events;
 
@@ -560,34 +586,81 @@ final class LoadClient implements AutoCloseable {
 		int body(byte[] bytes, int from, int to, @Nullable SingleWriterRecorder histogram) {
 			for (int i = from; i < to; i++) {
 				byte b = bytes[i];
-				if (b != '\n') {
-					if (this.lineLength < KEPT) {
-						this.line[this.lineLength] = b;
-					}
-					this.lineLength++;
-					continue;
-				}
-				if (this.lineLength == 0) {
-					dispatch();
+				if (b == '\n') {
+					endOfLine();
 				}
 				else {
-					field(new String(this.line, 0, Math.min(this.lineLength, KEPT), StandardCharsets.US_ASCII));
+					next(b);
 				}
-				this.lineLength = 0;
 			}
 			return to;
 		}
 
-		private void field(String text) {
-			if (text.startsWith("event:")) {
-				this.reset = text.substring(6).trim().equals("sse.reset");
-			}
-			else if (text.startsWith("data:")) {
-				String[] parts = text.substring(5).trim().split(":", 3);
-				if (parts.length == 3 && !parts[1].isEmpty() && parts[1].chars().allMatch(Character::isDigit)) {
-					this.sequence = Long.parseLong(parts[1]);
+		private void next(byte b) {
+			switch (this.state) {
+				case START -> {
+					boolean event = this.position < EVENT.length && b == EVENT[this.position];
+					boolean data = this.position < DATA.length && b == DATA[this.position];
+					if (!event && !data) {
+						this.state = SKIP;
+					}
+					else if (event && this.position == EVENT.length - 1) {
+						this.state = EVENT_NAME;
+						this.position = -1; // before the optional space
+						this.nameMatches = true;
+						return;
+					}
+					else if (data && this.position == DATA.length - 1) {
+						this.state = DATA_NANOS;
+						this.number = 0;
+						this.position = -1;
+						return;
+					}
+					this.position++;
+				}
+				case EVENT_NAME -> {
+					if (this.position == -1 && b == ' ') {
+						this.position = 0;
+						return;
+					}
+					this.position = Math.max(0, this.position);
+					this.nameMatches &= this.position < RESET.length && b == RESET[this.position];
+					this.position++;
+				}
+				case DATA_NANOS, DATA_SEQUENCE -> {
+					if (this.position == -1 && b == ' ') {
+						this.position = 0;
+						return;
+					}
+					this.position = 0;
+					if (b >= '0' && b <= '9') {
+						this.number = this.number * 10 + (b - '0');
+					}
+					else if (b == ':' && this.state == DATA_NANOS) {
+						this.state = DATA_SEQUENCE;
+						this.number = 0;
+					}
+					else {
+						if (b == ':') {
+							this.sequence = this.number;
+						}
+						this.state = SKIP;
+					}
+				}
+				default -> {
 				}
 			}
+		}
+
+		private void endOfLine() {
+			if (this.state == START && this.position == 0) {
+				dispatch(); // a blank line
+			}
+			else if (this.state == EVENT_NAME) {
+				this.reset = this.nameMatches && this.position == RESET.length;
+			}
+			this.state = START;
+			this.position = 0;
 		}
 
 		private void dispatch() {

@@ -254,24 +254,35 @@ public final class LoadHarness {
 	}
 
 	/**
-	 * The fast clients at full speed alone, then beside slow readers that each take half
-	 * the bytes a fast client took per second; then the slow readers are left to read
-	 * whatever is still coming, and their streams are checked for silent gaps.
+	 * The fast clients at full speed alone (median of three rounds), then for four rounds
+	 * in a row beside slow readers that each take half the bytes of what is published, so
+	 * they fall further and further behind, past the kernel's socket buffers and their
+	 * queues (median of the four); then the slow readers take whatever is still coming to
+	 * them, and their streams are checked for silent gaps. Medians, because on a shared
+	 * machine two rounds of the same clients can differ by a fifth.
 	 */
 	private SlowReaders slowReaders(ServerProcess server, LoadClient client, List<String> notes) throws Exception {
 		int slow = this.settings.stalledClients();
 		int fast = this.settings.clients() - slow;
 		client.closeStalled(); // left by the slow-clients scenario
 		client.closeLast(client.readingConnections() - fast);
-		Throughput baseline = fastClientsAlone(server, client, fast);
-		double bytesPerEvent = (double) client.bytes() / Math.max(1, baseline.delivered);
-		long slowRate = Math.max(1, (long) (0.5 * baseline.ratePerClient(fast) * bytesPerEvent));
+		List<Throughput> alone = new ArrayList<>(List.of(fastClientsAlone(server, client, fast)));
+		double bytesPerEvent = (double) client.bytes() / Math.max(1, alone.get(0).delivered);
+		for (int i = 1; i < FAN_OUT_ROUNDS; i++) {
+			alone.add(fullSpeed(server, client, fast, this.fanOutSeconds * 1000L));
+		}
+		Throughput baseline = median(alone);
 		ServerProcess.Stats before = server.stats();
-		client.connectSlow(server.port, server.path, slow, slowRate);
+		client.connectSlow(server.port, server.path, slow);
 		requireConnections(server, fast + slow);
 		Throughput withSlow;
+		List<Throughput> rounds = new ArrayList<>();
 		try {
-			withSlow = fullSpeed(server, client, fast, this.fanOutSeconds * 1000L);
+			for (int i = 0; i < 4; i++) {
+				rounds.add(fullSpeed(server, client, fast, this.fanOutSeconds * 1000L,
+						(events) -> client.allowSlowReaders((long) (events * bytesPerEvent / 2))));
+			}
+			withSlow = median(rounds);
 		}
 		catch (PublisherBlockedException ex) {
 			notes.add("slow readers: the publisher blocked on a slow reader and never finished");
@@ -279,7 +290,9 @@ public final class LoadHarness {
 			return null;
 		}
 		double retainedMb = (server.stats().heapBytes() - before.heapBytes()) / (1024.0 * 1024);
-		client.awaitSlowQuiet(2_000, 120_000); // let the slow readers take what is still coming to them
+		long slowRate = (long) (withSlow.published / withSlow.elapsedSeconds() * bytesPerEvent / 2);
+		client.allowSlowReaders(Long.MAX_VALUE / 4); // now let them take whatever is still coming to them
+		client.awaitSlowQuiet(2_000, 120_000);
 		LoadClient.SlowReport report = client.slowReport();
 		ServerProcess.Stats after = server.stats();
 		client.closeSlow();
@@ -295,7 +308,8 @@ public final class LoadHarness {
 				(catchUps != null) ? String.format(Locale.ROOT, "%,d", catchUps) : "no"));
 		return new SlowReaders(fast, slow, slowRate, baseline.ratePerClient(fast), withSlow.ratePerClient(fast),
 				withSlow.ratePerClient(fast) / baseline.ratePerClient(fast), millis(baseline.latencies, 99),
-				millis(withSlow.latencies, 99), retainedMb, withSlow.published, report.events(),
+				millis(withSlow.latencies, 99), retainedMb, rounds.stream().mapToLong(Throughput::published).sum(),
+				report.events(),
 				report.lostSilently(), report.outOfOrder(), report.resets(), catchUps);
 	}
 
@@ -374,6 +388,13 @@ public final class LoadHarness {
 		return count;
 	}
 
+	/** The round with the median delivery rate. */
+	private static Throughput median(List<Throughput> rounds) {
+		List<Throughput> sorted = new ArrayList<>(rounds);
+		sorted.sort(Comparator.comparingDouble(Throughput::deliveriesPerSecond));
+		return sorted.get(sorted.size() / 2);
+	}
+
 	private static void requireConnections(ServerProcess server, int expected) throws Exception {
 		int count = awaitConnections(server, expected, 30);
 		if (count != expected) {
@@ -404,6 +425,13 @@ public final class LoadHarness {
 	 */
 	private static Throughput fullSpeed(ServerProcess server, LoadClient client, int clients, long millis)
 			throws Exception {
+		return fullSpeed(server, client, clients, millis, (events) -> {
+		});
+	}
+
+	/** {@link #fullSpeed} telling {@code publishedNow} how many events each burst published. */
+	private static Throughput fullSpeed(ServerProcess server, LoadClient client, int clients, long millis,
+			java.util.function.LongConsumer publishedNow) throws Exception {
 		Measurement measurement = new Measurement(server, client);
 		long sent = 0;
 		long publishNanos = 0;
@@ -414,6 +442,7 @@ public final class LoadHarness {
 			}
 			sent += published[0];
 			publishNanos += published[1];
+			publishedNow.accept(published[0]);
 			client.awaitQuiet((sent - WINDOW) * clients, QUIET_MILLIS, 30_000);
 		}
 		return measurement.finish(sent, publishNanos, clients);

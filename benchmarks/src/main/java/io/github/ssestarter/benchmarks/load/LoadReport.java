@@ -198,8 +198,10 @@ final class LoadReport {
 
 	private static void slowReaders(Run run, StringBuilder out) {
 		out.append("## Slow readers: clients that read at half a fast client's rate\n\n");
-		out.append("A tenth of the clients read at half the bytes per second a fast client took at full speed; the "
-				+ "others run at full speed beside them. Then the slow readers take whatever is still coming to them. "
+		out.append("A tenth of the clients take half the bytes of what is published while the others run at full "
+				+ "speed beside them for four rounds in a row, so they fall further and further behind; then the slow "
+				+ "readers take whatever is still coming to them. The fast clients' rates are medians: of three rounds "
+				+ "alone, of the four with slow readers. "
 				+ "\"Lost silently\": events a slow reader skipped with no `sse.reset` (or other notice) before the next "
 				+ "one; a gap after a notice is announced. The heap is what the server holds for the slow readers while "
 				+ "they are behind.\n\n");

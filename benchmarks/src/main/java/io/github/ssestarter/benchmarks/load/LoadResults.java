@@ -52,7 +52,8 @@ final class LoadResults {
 	 * slow readers, and what the slow readers received — every event after the first, in
 	 * order, except where an {@code sse.reset} announced a gap.
 	 *
-	 * @param slowBytesPerSecond what each slow reader takes per second (half of a fast client's bytes)
+	 * @param slowBytesPerSecond what each slow reader took per second while the others ran at full speed: half
+ * the bytes published
 	 * @param published events published while the slow readers were connected
 	 * @param slowEvents events the slow readers received, in all
 	 * @param lostSilently events a slow reader skipped without an {@code sse.reset} before the next one
