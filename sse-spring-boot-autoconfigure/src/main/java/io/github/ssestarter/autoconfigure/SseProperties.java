@@ -660,10 +660,12 @@ public class SseProperties implements Validator {
 	public static class Redis {
 
 		/**
-		 * Prefix of the Redis keys; nodes that share it share events. The keys are
-		 * {prefix}:events and {prefix}:generation (one Redis Cluster slot).
+		 * Prefix of the Redis keys; nodes that share it share events (user events
+		 * included), so two applications on one Redis need different prefixes. Defaults to
+		 * "sse:" followed by spring.application.name, or "sse" when that is not set. The
+		 * keys are {prefix}:events and {prefix}:generation (one Redis Cluster slot).
 		 */
-		private String keyPrefix = "sse";
+		private @Nullable String keyPrefix;
 
 		/**
 		 * Most events kept in the stream for replay (approximately: Redis trims whole
@@ -688,11 +690,11 @@ public class SseProperties implements Validator {
 		@DurationUnit(ChronoUnit.MILLIS)
 		private Duration pollTimeout = Duration.ofSeconds(1);
 
-		public String getKeyPrefix() {
+		public @Nullable String getKeyPrefix() {
 			return this.keyPrefix;
 		}
 
-		public void setKeyPrefix(String keyPrefix) {
+		public void setKeyPrefix(@Nullable String keyPrefix) {
 			this.keyPrefix = keyPrefix;
 		}
 

@@ -119,12 +119,16 @@ final class SsePropertiesValidation {
 		}
 	}
 
+	static boolean isValidKeyPrefix(String prefix) {
+		return !prefix.isEmpty() && prefix.length() <= 100
+				&& prefix.chars().noneMatch((c) -> c <= ' ' || c == '{' || c == '}' || c >= 0x7f);
+	}
+
 	private void validateRedis(SseProperties.Backplane backplane) {
 		notNull("backplane.type", "sse.backplane.type", backplane.getType());
 		SseProperties.Redis redis = backplane.getRedis();
 		String prefix = redis.getKeyPrefix();
-		if (prefix == null || prefix.isEmpty() || prefix.length() > 100
-				|| prefix.chars().anyMatch((c) -> c <= ' ' || c == '{' || c == '}' || c >= 0x7f)) {
+		if (prefix != null && !isValidKeyPrefix(prefix)) {
 			reject("backplane.redis.keyPrefix", "sse.backplane.redis.key-prefix must be 1 to 100 visible ASCII "
 					+ "characters without braces (was '" + prefix + "')");
 		}

@@ -1,6 +1,9 @@
 package io.github.ssestarter.autoconfigure;
 
 import java.time.Clock;
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -10,8 +13,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.util.ClassUtils;
 
 import io.github.ssestarter.backplane.SseBackplane;
 import io.github.ssestarter.redis.RedisStreamKeys;
@@ -38,9 +45,11 @@ public final class SseRedisAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RedisStreamSseEventStore sseEventStore(RedisConnectionFactory redisConnectionFactory, SseProperties properties) {
+	RedisStreamSseEventStore sseEventStore(RedisConnectionFactory redisConnectionFactory, SseProperties properties,
+			Environment environment) {
 		SseProperties.Redis redis = properties.getBackplane().getRedis();
-		return new RedisStreamSseEventStore(redisConnectionFactory, RedisStreamKeys.of(redis.getKeyPrefix()),
+		String prefix = (redis.getKeyPrefix() != null) ? redis.getKeyPrefix() : defaultKeyPrefix(environment);
+		return new RedisStreamSseEventStore(redisConnectionFactory, RedisStreamKeys.of(prefix),
 				redis.getHistoryLength(), redis.getHistoryAge(), Clock.systemUTC());
 	}
 
@@ -49,8 +58,50 @@ public final class SseRedisAutoConfiguration {
 	RedisStreamSseBackplane sseBackplane(RedisConnectionFactory redisConnectionFactory,
 			RedisStreamSseEventStore sseEventStore, SseProperties properties) {
 		SseProperties.Redis redis = properties.getBackplane().getRedis();
+		checkPollTimeout(redis.getPollTimeout(), commandTimeout(redisConnectionFactory));
 		return new RedisStreamSseBackplane(redisConnectionFactory, sseEventStore, redis.getReadBatchSize(),
 				redis.getPollTimeout());
+	}
+
+	/**
+	 * The default key prefix: the application's name, so that two applications sharing a
+	 * Redis database never exchange events (a user's events included) unless they are told
+	 * to share a prefix.
+	 */
+	static String defaultKeyPrefix(Environment environment) {
+		String name = environment.getProperty("spring.application.name");
+		if (name == null || name.isBlank()) {
+			return "sse";
+		}
+		String prefix = "sse:" + name;
+		if (!SsePropertiesValidation.isValidKeyPrefix(prefix)) {
+			throw new InvalidConfigurationPropertyValueException("sse.backplane.redis.key-prefix", null,
+					"The default prefix 'sse:' + spring.application.name ('" + name + "') is not 1 to 100 visible "
+							+ "ASCII characters without braces. Set sse.backplane.redis.key-prefix.");
+		}
+		return prefix;
+	}
+
+	/**
+	 * The reader's blocking read must return before the client gives up on it, or every idle
+	 * poll fails and the backplane reports itself down for good.
+	 */
+	static void checkPollTimeout(Duration pollTimeout, @Nullable Duration commandTimeout) {
+		if (commandTimeout != null && !commandTimeout.isZero() && pollTimeout.multipliedBy(2).compareTo(commandTimeout) > 0) {
+			throw new InvalidConfigurationPropertyValueException("sse.backplane.redis.poll-timeout", pollTimeout,
+					"It must be at most half of the Redis command timeout (spring.data.redis.timeout, "
+							+ commandTimeout + "), so that an idle blocking read returns before the client gives up "
+							+ "on it. Lower sse.backplane.redis.poll-timeout or raise spring.data.redis.timeout.");
+		}
+	}
+
+	/** The command timeout of the connection factory, when it is one whose timeout is known. */
+	private static @Nullable Duration commandTimeout(RedisConnectionFactory factory) {
+		if (ClassUtils.isPresent("io.lettuce.core.RedisClient", null)
+				&& factory instanceof LettuceConnectionFactory lettuce) {
+			return lettuce.getClientConfiguration().getCommandTimeout();
+		}
+		return null;
 	}
 
 }

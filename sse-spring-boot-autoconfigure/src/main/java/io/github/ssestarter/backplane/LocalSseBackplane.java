@@ -1,7 +1,6 @@
 package io.github.ssestarter.backplane;
 
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 
@@ -26,7 +25,7 @@ public final class LocalSseBackplane implements SseBackplane {
 
 	private final ReentrantLock lock = new ReentrantLock();
 
-	private volatile @Nullable Consumer<StoredEvent> delivery;
+	private volatile @Nullable Delivery delivery;
 
 	/**
 	 * Create a local backplane.
@@ -37,20 +36,20 @@ public final class LocalSseBackplane implements SseBackplane {
 	}
 
 	@Override
-	public void start(String position, Consumer<StoredEvent> delivery) {
+	public void start(String position, Delivery delivery) {
 		this.delivery = delivery;
 	}
 
 	@Override
 	public String publish(OutgoingEvent event) {
-		Consumer<StoredEvent> delivery = this.delivery;
+		Delivery delivery = this.delivery;
 		if (delivery == null) {
 			throw new IllegalStateException("The backplane has not been started");
 		}
 		this.lock.lock();
 		try {
 			StoredEvent stored = this.store.append(event);
-			delivery.accept(stored);
+			delivery.deliver(stored);
 			return stored.id();
 		}
 		finally {

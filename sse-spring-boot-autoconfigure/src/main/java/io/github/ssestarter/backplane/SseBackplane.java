@@ -1,7 +1,8 @@
 package io.github.ssestarter.backplane;
 
-import java.util.function.Consumer;
+import java.time.Duration;
 
+import io.github.ssestarter.store.HistoryPage;
 import io.github.ssestarter.store.OutgoingEvent;
 import io.github.ssestarter.store.StoredEvent;
 
@@ -14,7 +15,9 @@ import io.github.ssestarter.store.StoredEvent;
  * node's delivery callback receives it exactly once. On each node the callback is invoked
  * in id order, one event at a time, never concurrently: the engine relies on this to
  * deliver events to each client in order and to join a replay to the live stream without
- * gap or duplicate.
+ * gap or duplicate. When a node cannot deliver some events (the shared store lost them, or
+ * dropped them before this node read them), it says so with {@link Delivery#skipTo} at that
+ * place, and every stream gets an {@code sse.reset} there: never a silent gap.
  *
  * @since 0.1.0
  */
@@ -26,7 +29,7 @@ public interface SseBackplane {
 	 * {@code latestId()} at start): deliver every event after it
 	 * @param delivery receives every event published on any node, in id order
 	 */
-	void start(String position, Consumer<StoredEvent> delivery);
+	void start(String position, Delivery delivery);
 
 	/**
 	 * Store the event and deliver it to every node.
@@ -40,6 +43,20 @@ public interface SseBackplane {
 	 * Stop delivering; called once at shutdown.
 	 */
 	void stop();
+
+	/**
+	 * Wait, at most {@code timeout}, until this node has delivered the event with the given
+	 * id, if it is an event this node will deliver (a client resuming on a node that is
+	 * behind the one it came from). Returns at once for an id this node has delivered or
+	 * will never deliver.
+	 * @param id the id a client resumes after
+	 * @param timeout the longest wait
+	 * @return {@code false} if the node may still be behind the id after the wait
+	 * @since 0.2.0
+	 */
+	default boolean awaitDelivered(String id, Duration timeout) {
+		return true;
+	}
 
 	/**
 	 * Whether the backplane can currently publish and deliver.
@@ -63,6 +80,33 @@ public interface SseBackplane {
 	 */
 	default long lagMillis() {
 		return 0;
+	}
+
+	/**
+	 * Where a backplane hands the events of every node to this node's streams.
+	 *
+	 * @since 0.2.0
+	 */
+	interface Delivery {
+
+		/**
+		 * Deliver the next event, in id order.
+		 * @param event the event
+		 */
+		void deliver(StoredEvent event);
+
+		/**
+		 * The events after the last one delivered, up to and including {@code position},
+		 * cannot be delivered (the store lost them or dropped them before this node read
+		 * them; {@code position} may start a new generation of ids). Every stream is told
+		 * to reset here, and delivery goes on after {@code position}.
+		 * @param position the id after which delivery goes on
+		 * @param reason {@link HistoryPage.Reset#UNKNOWN} when the store lost its
+		 * continuity, {@link HistoryPage.Reset#EXPIRED} when this node fell behind the
+		 * store's history
+		 */
+		void skipTo(String position, HistoryPage.Reset reason);
+
 	}
 
 }

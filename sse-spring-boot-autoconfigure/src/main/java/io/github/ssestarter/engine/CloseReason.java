@@ -28,7 +28,15 @@ public enum CloseReason {
 	SHUTDOWN,
 
 	/** An unexpected error. */
-	ERROR;
+	ERROR,
+
+	/**
+	 * The client resumed after an event that this node has not received yet (a node of a
+	 * cluster that is behind the one the client came from, or cut off from the backplane):
+	 * it was told to come back later, keeping its position.
+	 * @since 0.2.0
+	 */
+	BEHIND;
 
 	/**
 	 * The tag value.

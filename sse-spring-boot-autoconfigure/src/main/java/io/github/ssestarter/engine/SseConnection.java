@@ -586,6 +586,10 @@ public final class SseConnection {
 				if (taken == null) {
 					return false;
 				}
+				if (taken.reset() == HistoryPage.Reset.BEHIND) {
+					this.owner.nodeBehind(this); // ends the stream: what is queued is discarded
+					return false;
+				}
 				if (taken.reset() != null) {
 					batch.add(this.owner.resetNotice(current.resetReason(taken.reset()), this.cursor, 0,
 							current.upTo()));
@@ -882,6 +886,13 @@ public final class SseConnection {
 		 */
 		SseFrame resetNotice(ResetReason reason, @Nullable String lastEventId, long missed, @Nullable String id);
 
+		/**
+		 * The stream resumes after an event this node has not delivered yet: end it so that
+		 * the client reconnects, keeping its position.
+		 * @param connection the connection
+		 */
+		void nodeBehind(SseConnection connection);
+
 	}
 
 	/**
@@ -896,7 +907,7 @@ public final class SseConnection {
 			return switch (reset) {
 				case UNKNOWN -> ResetReason.UNKNOWN;
 				case EXPIRED -> this.catchUp ? ResetReason.LAGGED : ResetReason.EXPIRED;
-				case UNAVAILABLE -> ResetReason.UNAVAILABLE;
+				case UNAVAILABLE, BEHIND -> ResetReason.UNAVAILABLE;
 			};
 		}
 

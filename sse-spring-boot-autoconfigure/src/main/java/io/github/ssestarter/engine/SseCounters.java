@@ -65,6 +65,10 @@ public final class SseCounters {
 		this.resets[reason.ordinal()].increment();
 	}
 
+	void recordResets(ResetReason reason, long count) {
+		this.resets[reason.ordinal()].add(count);
+	}
+
 	void recordDropped(DropReason reason, int events) {
 		this.dropped[reason.ordinal()].add(events);
 	}

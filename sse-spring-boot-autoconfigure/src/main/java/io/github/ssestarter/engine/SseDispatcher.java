@@ -3,7 +3,7 @@ package io.github.ssestarter.engine;
 import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 
@@ -14,7 +14,7 @@ import io.github.ssestarter.store.StoredEvent;
  * Hands each event the backplane delivers to this node to the queues of its recipients,
  * and joins streams to that flow at an exact position.
  * <p>
- * The backplane calls {@link #accept} in id order, one event at a time. The same lock
+ * The backplane calls {@link #deliver} in id order, one event at a time. The same lock
  * covers each delivery, each {@link #register} and each {@link #rejoin}, so a stream joins
  * (or, after falling behind, rejoins) the flow between two deliveries: every event up to
  * the returned position was delivered before (it reads those from the history), every
@@ -24,7 +24,7 @@ import io.github.ssestarter.store.StoredEvent;
  *
  * @since 0.1.0
  */
-final class SseDispatcher implements Consumer<StoredEvent> {
+final class SseDispatcher {
 
 	private final SseConnectionRegistry registry;
 
@@ -41,8 +41,7 @@ final class SseDispatcher implements Consumer<StoredEvent> {
 		this.lastDeliveredId = startPosition;
 	}
 
-	@Override
-	public void accept(StoredEvent event) {
+	void deliver(StoredEvent event) {
 		SseFrame frame = event.frame();
 		this.lock.lock();
 		try {
@@ -65,6 +64,32 @@ final class SseDispatcher implements Consumer<StoredEvent> {
 					}
 				}
 			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * The events up to {@code position} cannot be delivered: queue a reset notice for every
+	 * stream, between two deliveries, and go on after {@code position}. A stream that is
+	 * catching up does not take the notice: its history read gets the reset instead.
+	 * @param position the id after which delivery goes on
+	 * @param notice the notice for streams whose last event delivered is the given id
+	 * @return how many streams took the notice
+	 */
+	int skipTo(String position, Function<String, SseFrame> notice) {
+		this.lock.lock();
+		try {
+			SseFrame frame = notice.apply(this.lastDeliveredId);
+			this.lastDeliveredId = position;
+			int told = 0;
+			for (SseConnection connection : this.registry.connections()) {
+				if (connection.offer(frame) == OfferResult.ACCEPTED) {
+					told++;
+				}
+			}
+			return told;
 		}
 		finally {
 			this.lock.unlock();

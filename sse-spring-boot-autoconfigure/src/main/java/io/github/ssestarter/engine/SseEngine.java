@@ -29,8 +29,10 @@ import io.github.ssestarter.encode.EncodedEvent;
 import io.github.ssestarter.encode.SseEventEncoder;
 import io.github.ssestarter.encode.SseFrame;
 import io.github.ssestarter.encode.SseFrames;
+import io.github.ssestarter.store.HistoryPage;
 import io.github.ssestarter.store.OutgoingEvent;
 import io.github.ssestarter.store.SseEventStore;
+import io.github.ssestarter.store.StoredEvent;
 
 /**
  * The SSE engine of this node and the default {@link SseService}: publishes through the
@@ -69,6 +71,12 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 	private static final SseFrame HEARTBEAT_COMMENT = SseFrames.comment("heartbeat");
 
 	private static final SseFrame PROBE_COMMENT = SseFrames.comment("probe");
+
+	/**
+	 * How long a stream that resumes after an event this node has not delivered yet waits
+	 * for the node to catch up before it is told to reconnect.
+	 */
+	static final Duration RESUME_WAIT = Duration.ofSeconds(2);
 
 	/** How long to wait for a probe write to a closed stream to fail. */
 	static final Duration PROBE_WAIT = Duration.ofMillis(50);
@@ -129,7 +137,7 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 				Math.max(2, Runtime.getRuntime().availableProcessors()));
 		String position = store.latestId();
 		this.dispatcher = new SseDispatcher(this.registry, position);
-		backplane.start(position, this.dispatcher);
+		backplane.start(position, new BackplaneDelivery());
 		this.delivering = true;
 	}
 
@@ -195,8 +203,9 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 	 * live event.
 	 * @param subscription what the client asked for, already validated and authorized
 	 * @param transport where the stream's bytes go
-	 * @return the open stream, or {@code null} when the engine is shutting down (the
-	 * transport then got a retry hint and was completed)
+	 * @return the open stream, or {@code null} when the engine is shutting down, is full, or
+	 * cannot join a resuming client to the live flow yet (the transport then got a retry
+	 * hint and was completed)
 	 */
 	public @Nullable SseConnection open(SseSubscription subscription, SseTransport transport) {
 		if (!this.accepting) {
@@ -206,6 +215,16 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 		if (this.admitted.incrementAndGet() > this.settings.maxConnections()) {
 			this.admitted.decrementAndGet();
 			refuseOverloaded(transport);
+			return null;
+		}
+		if (subscription.lastEventId() != null
+				&& !this.backplane.awaitDelivered(subscription.lastEventId(), RESUME_WAIT)) {
+			// The client comes from a node that is ahead of this one, which did not catch up
+			// in time: joining now would repeat events. It keeps its id and comes back.
+			this.admitted.decrementAndGet();
+			this.counters.recordOpened();
+			this.counters.recordClosed(CloseReason.BEHIND);
+			refuse(transport, jitteredRetryFrame());
 			return null;
 		}
 		String clientId = UUID.randomUUID().toString();
@@ -380,6 +399,11 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 
 	@Override
 	public SseFrame resetNotice(ResetReason reason, @Nullable String lastEventId, long missed, @Nullable String id) {
+		this.counters.recordReset(reason);
+		return resetFrame(reason, lastEventId, missed, id);
+	}
+
+	private SseFrame resetFrame(ResetReason reason, @Nullable String lastEventId, long missed, @Nullable String id) {
 		Map<String, Object> data = new LinkedHashMap<>();
 		data.put("reason", reason.value());
 		if (lastEventId != null) {
@@ -388,8 +412,15 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 		if (missed > 0) {
 			data.put("missed", missed);
 		}
-		this.counters.recordReset(reason);
 		return encodeNotice(RESET_EVENT, data, id);
+	}
+
+	@Override
+	public void nodeBehind(SseConnection connection) {
+		if (connection.end(CloseReason.BEHIND, jitteredRetryFrame()) && logger.isDebugEnabled()) {
+			logger.debug("SSE client " + connection.clientId() + " resumed after an event this node has not "
+					+ "received yet; it is told to reconnect");
+		}
 	}
 
 	@Override
@@ -535,7 +566,7 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 				connection.offer(heartbeat);
 			}
 		}
-		this.store.evictExpired();
+		this.history.evictExpired();
 	}
 
 	private SseFrame heartbeatFrame() {
@@ -552,7 +583,7 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 	 */
 	public synchronized void resume() {
 		if (!this.delivering) {
-			this.backplane.start(this.dispatcher.lastDeliveredId(), this.dispatcher);
+			this.backplane.start(this.dispatcher.lastDeliveredId(), new BackplaneDelivery());
 			this.delivering = true;
 		}
 		this.accepting = true;
@@ -615,6 +646,35 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 	 */
 	public int liveConnections() {
 		return this.live.size();
+	}
+
+	/** Hands what the backplane delivers to the dispatcher. */
+	private final class BackplaneDelivery implements SseBackplane.Delivery {
+
+		@Override
+		public void deliver(StoredEvent event) {
+			SseEngine.this.dispatcher.deliver(event);
+		}
+
+		@Override
+		public void skipTo(String position, HistoryPage.Reset reason) {
+			ResetReason told = (reason == HistoryPage.Reset.EXPIRED) ? ResetReason.LAGGED : ResetReason.UNKNOWN;
+			int streams = SseEngine.this.dispatcher.skipTo(position,
+					(lastDelivered) -> resetFrame(told, lastDelivered, 0, position));
+			SseEngine.this.counters.recordResets(told, streams);
+			if (streams > 0 || logger.isDebugEnabled()) {
+				String message = "SSE delivery on this node skipped to " + position + ": the events before it that "
+						+ "it had not delivered cannot be (" + told.value() + "); " + streams
+						+ " streams were sent sse.reset";
+				if (streams > 0) {
+					logger.info(message);
+				}
+				else {
+					logger.debug(message);
+				}
+			}
+		}
+
 	}
 
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.commons.logging.Log;
@@ -35,6 +36,9 @@ final class SseHistoryReader {
 	private final @Nullable ThreadPoolExecutor pool;
 
 	private final Executor executor;
+
+	/** Whether an eviction pass of a remote history is running or queued. */
+	private final AtomicBoolean evicting = new AtomicBoolean();
 
 	/**
 	 * @param store the history
@@ -84,6 +88,38 @@ final class SseHistoryReader {
 			logger.warn("Could not read the SSE history for client " + connection.clientId()
 					+ "; it is told to reset", ex);
 			return HistoryPage.reset(HistoryPage.Reset.UNAVAILABLE, upToId);
+		}
+	}
+
+	/**
+	 * Let the history drop what has expired: inline for an in-memory history, else on a
+	 * reader thread, at most one pass at a time, so that a slow or stalled remote store never
+	 * holds up the maintenance pass that calls this (heartbeats, lifetime ends and slow-client
+	 * closes go on whatever the store does).
+	 */
+	void evictExpired() {
+		if (this.pool == null) {
+			this.store.evictExpired();
+			return;
+		}
+		if (!this.evicting.compareAndSet(false, true)) {
+			return;
+		}
+		try {
+			this.pool.execute(() -> {
+				try {
+					this.store.evictExpired();
+				}
+				catch (RuntimeException ex) {
+					logger.debug("Could not expire old SSE history", ex);
+				}
+				finally {
+					this.evicting.set(false);
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			this.evicting.set(false);
 		}
 	}
 

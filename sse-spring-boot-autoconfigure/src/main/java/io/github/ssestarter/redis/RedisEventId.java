@@ -40,11 +40,6 @@ record RedisEventId(String generation, long sequence) {
 		return sequence + "-0";
 	}
 
-	/** The sequence number of a stream entry id. */
-	static long sequenceOf(String streamId) {
-		return Long.parseLong(streamId.substring(0, streamId.indexOf('-')));
-	}
-
 	@Override
 	public String toString() {
 		return this.generation + "-" + this.sequence;

@@ -1,9 +1,11 @@
 package io.github.ssestarter.redis;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -18,21 +20,28 @@ import org.springframework.data.redis.connection.stream.StreamReadOptions;
 
 import io.github.ssestarter.backplane.SseBackplane;
 import io.github.ssestarter.backplane.SseBackplaneException;
+import io.github.ssestarter.store.HistoryPage;
 import io.github.ssestarter.store.OutgoingEvent;
 import io.github.ssestarter.store.StoredEvent;
 
 /**
  * An {@link SseBackplane} on the Redis Stream of {@link RedisStreamSseEventStore}: publishing
- * appends to the stream, and every node (the publishing one included) reads the stream
- * with {@code XREAD BLOCK} on one thread and delivers each entry locally, in stream order.
- * An event therefore reaches each subscriber once, on whichever node it is connected,
- * with no echo.
+ * appends to the stream, and every node (the publishing one included) reads the stream on
+ * one thread and delivers each entry locally, in stream order. An event therefore reaches
+ * each subscriber once, on whichever node it is connected, with no echo.
  * <p>
  * Guarantees: publishing succeeds only once the event is in Redis, and fails fast with an
- * {@link SseBackplaneException} otherwise (counted; set {@code spring.data.redis.timeout}
- * to bound how long a publish may wait for an unreachable Redis). A node that loses Redis
- * keeps its streams open, reconnects by itself, and resumes reading after the last entry
- * it delivered, so it catches up on everything still in the stream.
+ * {@link SseBackplaneException} otherwise (counted; {@code spring.data.redis.timeout} bounds
+ * how long a publish may wait for an unreachable Redis). A node that loses Redis keeps its
+ * streams open, reconnects by itself, and resumes reading after the last entry it
+ * delivered. The reader checks that what it reads continues what it delivered: sequences
+ * are dense within a generation, so entries trimmed before this node read them are a
+ * visible gap, and a new generation (Redis lost its data or its continuity) is noticed on
+ * the next entry, the next idle poll or the next reconnect. Either way every stream is told
+ * to reset at that place ({@link Delivery#skipTo}): never a silent gap. Reads are bounded by
+ * count and bytes; entries that are not events of the store are skipped, counted and
+ * logged once; the reader survives any error, and there is exactly one reader delivering
+ * at any time, even across a stop and start while an old reader is stuck in a call.
  *
  * @since 0.1.0
  */
@@ -42,8 +51,11 @@ public final class RedisStreamSseBackplane implements SseBackplane {
 
 	private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
 
-	/** How often an idle reader checks that the stream's generation has not changed. */
+	/** How often a busy reader checks that the stream's generation has not changed (an idle one checks on every poll). */
 	private static final Duration GENERATION_CHECK = Duration.ofSeconds(5);
+
+	/** The most data bytes one read fetches (plus at most one entry). */
+	static final long READ_BATCH_BYTES = 8L * 1024 * 1024;
 
 	private final RedisConnectionFactory connectionFactory;
 
@@ -55,13 +67,31 @@ public final class RedisStreamSseBackplane implements SseBackplane {
 
 	private final LongAdder errors = new LongAdder();
 
-	private volatile boolean available = true;
+	private final LongAdder skippedEntries = new LongAdder();
 
-	private volatile boolean running;
+	/** Held while a batch is delivered; a reader delivers only while it is {@link #reader}. */
+	private final ReentrantLock delivering = new ReentrantLock();
+
+	/** Signalled whenever the reader has delivered or checked the generation. */
+	private final Object progress = new Object();
+
+	private volatile boolean available = true;
 
 	private volatile long lagMillis;
 
+	/** The one reader that may deliver, or {@code null} when stopped. Changed under {@link #delivering}. */
 	private volatile @Nullable Thread reader;
+
+	/** The last event delivered on this node, or {@code null} before the reader first reached Redis. */
+	private volatile @Nullable RedisEventId delivered;
+
+	/** Generation checks started, and the number of the last one finished. */
+	private volatile long checksStarted;
+
+	private volatile long checksFinished;
+
+	/** Someone waits for the reader to check the generation. */
+	private volatile boolean checkRequested;
 
 	/**
 	 * Create the backplane.
@@ -79,75 +109,331 @@ public final class RedisStreamSseBackplane implements SseBackplane {
 	}
 
 	@Override
-	public synchronized void start(String position, Consumer<StoredEvent> delivery) {
-		if (this.running) {
+	public synchronized void start(String position, Delivery delivery) {
+		if (this.reader != null) {
 			return;
 		}
-		RedisEventId start = RedisEventId.parse(position);
-		this.running = true;
-		Thread thread = new Thread(() -> read(start, delivery),
-				"sse-redis-reader");
+		Reader task = new Reader(RedisEventId.parse(position), delivery);
+		Thread thread = new Thread(task, "sse-redis-reader");
 		thread.setDaemon(true);
-		this.reader = thread;
+		task.self = thread;
+		this.delivering.lock();
+		try {
+			this.reader = thread;
+		}
+		finally {
+			this.delivering.unlock();
+		}
 		thread.start();
 	}
 
-	private void read(@Nullable RedisEventId position, Consumer<StoredEvent> delivery) {
-		String generation = (position != null) ? position.generation() : null;
-		String last = RedisEventId.streamId((position != null) ? position.sequence() : 0);
-		long backoff = 50;
-		long generationCheckedAt = System.nanoTime();
-		boolean checkGeneration = false;
-		RedisConnection connection = null;
-		while (this.running) {
+	@Override
+	public synchronized void stop() {
+		Thread thread = this.reader;
+		this.delivering.lock();
+		try {
+			this.reader = null; // from here on, no reader delivers
+		}
+		finally {
+			this.delivering.unlock();
+		}
+		if (thread != null) {
+			thread.interrupt();
 			try {
-				if (checkGeneration || System.nanoTime() - generationCheckedAt > GENERATION_CHECK.toNanos()) {
-					// A new generation (Redis lost its data) restarts the sequence: read it from the start.
-					String current = this.store.generation();
-					if (!current.equals(generation)) {
-						if (generation != null) {
-							logger.info("The SSE stream in Redis started a new generation; reading it from the start");
-						}
-						generation = current;
-						last = RedisEventId.streamId(0);
-					}
-					generationCheckedAt = System.nanoTime();
-					checkGeneration = false;
-				}
-				if (connection == null) {
-					connection = this.connectionFactory.getConnection();
-				}
-				List<ByteRecord> entries = connection.streamCommands()
-					.xRead(StreamReadOptions.empty().block(this.pollTimeout).count(this.batchSize),
-							StreamOffset.create(this.store.keys().stream(), ReadOffset.from(last)));
-				if (!this.available) {
-					logger.info("Redis is reachable again; delivering SSE events after " + last);
-				}
-				this.available = true;
-				backoff = 50;
-				for (ByteRecord entry : entries) {
-					StoredEvent event = this.store.toStoredEvent(entry);
-					delivery.accept(event);
-					last = entry.getId().getValue();
-					this.lagMillis = Math.max(0, System.currentTimeMillis() - event.timestamp());
-				}
+				thread.join(this.pollTimeout.plusSeconds(1).toMillis());
 			}
-			catch (RuntimeException ex) {
-				if (!this.running) {
-					break;
-				}
-				this.errors.increment();
-				if (this.available) {
-					logger.warn("Lost Redis while reading SSE events; retrying (local streams stay open): " + ex);
-				}
-				this.available = false;
-				checkGeneration = true;
-				connection = closeQuietly(connection);
-				sleep(backoff);
-				backoff = Math.min(backoff * 2, MAX_BACKOFF.toMillis());
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
 			}
 		}
-		closeQuietly(connection);
+	}
+
+	@Override
+	public String publish(OutgoingEvent event) {
+		try {
+			return this.store.append(event).id();
+		}
+		catch (SseBackplaneException ex) {
+			this.errors.increment();
+			this.available = false;
+			throw ex;
+		}
+	}
+
+	@Override
+	public boolean awaitDelivered(String id, Duration timeout) {
+		RedisEventId target = RedisEventId.parse(id);
+		if (target == null) {
+			return true;
+		}
+		long deadline = System.nanoTime() + timeout.toNanos();
+		long checksBefore = this.checksStarted;
+		synchronized (this.progress) {
+			for (;;) {
+				RedisEventId at = this.delivered;
+				if (at != null && at.generation().equals(target.generation())) {
+					if (target.sequence() <= at.sequence()) {
+						return true;
+					}
+				}
+				else if (at != null && this.checksFinished > checksBefore) {
+					return true; // Redis is in another generation: the history tells the client so
+				}
+				else {
+					this.checkRequested = true; // the reader may not have noticed a new generation yet
+				}
+				long remaining = deadline - System.nanoTime();
+				if (remaining <= 0) {
+					return false;
+				}
+				try {
+					TimeUnit.NANOSECONDS.timedWait(this.progress, remaining);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return false;
+				}
+			}
+		}
+	}
+
+	private void signalProgress() {
+		synchronized (this.progress) {
+			this.progress.notifyAll();
+		}
+	}
+
+	@Override
+	public boolean isAvailable() {
+		return this.available;
+	}
+
+	@Override
+	public long errorCount() {
+		return this.errors.sum();
+	}
+
+	@Override
+	public long lagMillis() {
+		return this.lagMillis;
+	}
+
+	/**
+	 * Stream entries skipped because they are not events of the store (written by someone
+	 * else, or damaged).
+	 * @return the count since start
+	 */
+	public long skippedEntries() {
+		return this.skippedEntries.sum();
+	}
+
+	/** The reading loop of one reader thread and where it stands. */
+	private final class Reader implements Runnable {
+
+		private final @Nullable RedisEventId start;
+
+		private final Delivery delivery;
+
+		private @Nullable Thread self;
+
+		/** The generation being read, or {@code null} before Redis was first reached. */
+		private @Nullable String generation;
+
+		/** The sequence of the last event delivered. */
+		private long last;
+
+		/** The stream id of the last entry read (delivered or skipped). */
+		private String offset = "0-0";
+
+		private boolean checkGeneration = true;
+
+		private long checkedAt;
+
+		private boolean warnedSkipped;
+
+		Reader(@Nullable RedisEventId start, Delivery delivery) {
+			this.start = start;
+			this.delivery = delivery;
+		}
+
+		private boolean current() {
+			return RedisStreamSseBackplane.this.reader == this.self;
+		}
+
+		@Override
+		public void run() {
+			long backoff = 50;
+			RedisConnection connection = null;
+			while (current()) {
+				try {
+					if (this.checkGeneration || RedisStreamSseBackplane.this.checkRequested
+							|| System.nanoTime() - this.checkedAt > GENERATION_CHECK.toNanos()) {
+						checkGeneration();
+					}
+					List<RedisStreamEntry> entries = RedisStreamSseBackplane.this.store.readAfter(this.offset,
+							RedisStreamSseBackplane.this.batchSize, READ_BATCH_BYTES);
+					if (entries.isEmpty()) {
+						// Nothing new: wait for the next entry, then read on in bounded pages.
+						if (connection == null) {
+							connection = RedisStreamSseBackplane.this.connectionFactory.getConnection();
+						}
+						entries = waitForEntry(connection);
+					}
+					if (!RedisStreamSseBackplane.this.available) {
+						logger.info("Redis is reachable again; delivering SSE events after " + this.offset);
+					}
+					RedisStreamSseBackplane.this.available = true;
+					backoff = 50;
+					if (entries.isEmpty()) {
+						this.checkGeneration = true; // idle: a new generation would not show in the stream
+					}
+					else {
+						deliver(entries);
+					}
+				}
+				catch (Throwable ex) { // the reader must survive anything, and try again
+					if (!current()) {
+						break;
+					}
+					RedisStreamSseBackplane.this.errors.increment();
+					if (RedisStreamSseBackplane.this.available) {
+						if (ex instanceof RuntimeException) {
+							logger.warn("Lost Redis while reading SSE events; retrying (local streams stay open): "
+									+ ex);
+						}
+						else {
+							logger.error("Unexpected error while reading SSE events from Redis; retrying", ex);
+						}
+					}
+					RedisStreamSseBackplane.this.available = false;
+					this.checkGeneration = true;
+					connection = closeQuietly(connection);
+					sleep(backoff);
+					backoff = Math.min(backoff * 2, MAX_BACKOFF.toMillis());
+				}
+			}
+			closeQuietly(connection);
+		}
+
+		private List<RedisStreamEntry> waitForEntry(RedisConnection connection) {
+			List<ByteRecord> records = connection.streamCommands()
+				.xRead(StreamReadOptions.empty().block(RedisStreamSseBackplane.this.pollTimeout).count(1),
+						StreamOffset.create(RedisStreamSseBackplane.this.store.keys().stream(),
+								ReadOffset.from(this.offset)));
+			if (records == null || records.isEmpty()) {
+				return List.of();
+			}
+			List<RedisStreamEntry> entries = new ArrayList<>(records.size());
+			for (ByteRecord record : records) {
+				entries.add(RedisStreamEntry.of(record));
+			}
+			return entries;
+		}
+
+		/**
+		 * Find where the stream stands and whether it continues what was delivered: on the
+		 * first contact, join at this node's start position if Redis still has it, else at
+		 * Redis's position (this node started while Redis was unreachable, or Redis lost its
+		 * data meanwhile); on a new generation, read it from its start. Both are a skip.
+		 */
+		private void checkGeneration() {
+			long check = ++RedisStreamSseBackplane.this.checksStarted;
+			RedisStreamSseBackplane.this.checkRequested = false;
+			RedisEventId position = RedisStreamSseBackplane.this.store.position();
+			RedisStreamSseBackplane.this.delivering.lock();
+			try {
+				if (!current()) {
+					return;
+				}
+				if (this.generation == null) {
+					RedisEventId start = this.start;
+					if (start != null && start.generation().equals(position.generation())
+							&& start.sequence() <= position.sequence()) {
+						joinAt(start.generation(), start.sequence());
+					}
+					else {
+						joinAt(position.generation(), position.sequence());
+						this.delivery.skipTo(position.toString(), HistoryPage.Reset.UNKNOWN);
+					}
+				}
+				else if (!position.generation().equals(this.generation)) {
+					logger.info("The SSE stream in Redis started a new generation (Redis restarted, failed over, "
+							+ "or lost its keys); streams on this node are told to reset");
+					joinAt(position.generation(), 0);
+					this.delivery.skipTo(new RedisEventId(position.generation(), 0).toString(),
+							HistoryPage.Reset.UNKNOWN);
+				}
+			}
+			finally {
+				RedisStreamSseBackplane.this.delivering.unlock();
+			}
+			this.checkGeneration = false;
+			this.checkedAt = System.nanoTime();
+			RedisStreamSseBackplane.this.checksFinished = check;
+			signalProgress();
+		}
+
+		private void joinAt(String generation, long sequence) {
+			this.generation = generation;
+			this.last = sequence;
+			this.offset = RedisEventId.streamId(sequence);
+			RedisStreamSseBackplane.this.delivered = new RedisEventId(generation, sequence);
+		}
+
+		/**
+		 * Deliver entries in order, checking each continues the last: an entry of another
+		 * generation stops the batch (the generation is checked next); a sequence beyond the
+		 * next is a gap (this node fell behind the stream's trimming), reported as a skip.
+		 */
+		private void deliver(List<RedisStreamEntry> entries) {
+			RedisStreamSseBackplane.this.delivering.lock();
+			try {
+				if (!current() || this.generation == null) {
+					return;
+				}
+				for (RedisStreamEntry entry : entries) {
+					String generation = entry.generation();
+					if (generation != null && !generation.equals(this.generation)) {
+						this.checkGeneration = true;
+						break;
+					}
+					StoredEvent event = RedisStreamSseBackplane.this.store.toStoredEvent(entry);
+					this.offset = entry.id();
+					if (event == null) {
+						skipped(entry);
+						continue;
+					}
+					long sequence = entry.sequence();
+					if (sequence <= this.last) {
+						continue;
+					}
+					if (sequence > this.last + 1) {
+						this.delivery.skipTo(new RedisEventId(this.generation, sequence - 1).toString(),
+								HistoryPage.Reset.EXPIRED);
+					}
+					this.delivery.deliver(event);
+					this.last = sequence;
+					RedisStreamSseBackplane.this.lagMillis = Math.max(0,
+							System.currentTimeMillis() - event.timestamp());
+				}
+				RedisStreamSseBackplane.this.delivered = new RedisEventId(this.generation, this.last);
+			}
+			finally {
+				RedisStreamSseBackplane.this.delivering.unlock();
+			}
+			signalProgress();
+		}
+
+		private void skipped(RedisStreamEntry entry) {
+			RedisStreamSseBackplane.this.skippedEntries.increment();
+			if (!this.warnedSkipped) {
+				this.warnedSkipped = true;
+				logger.warn("Skipping entry " + entry.id() + " of the SSE stream in Redis: it is not an SSE event "
+						+ "(does another application write to the same key? Give each its own "
+						+ "sse.backplane.redis.key-prefix). Further such entries are counted, not logged");
+			}
+		}
+
 	}
 
 	private static @Nullable RedisConnection closeQuietly(@Nullable RedisConnection connection) {
@@ -169,48 +455,6 @@ public final class RedisStreamSseBackplane implements SseBackplane {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-	}
-
-	@Override
-	public String publish(OutgoingEvent event) {
-		try {
-			return this.store.append(event).id();
-		}
-		catch (SseBackplaneException ex) {
-			this.errors.increment();
-			this.available = false;
-			throw ex;
-		}
-	}
-
-	@Override
-	public synchronized void stop() {
-		this.running = false;
-		Thread thread = this.reader;
-		if (thread != null) {
-			try {
-				thread.join(this.pollTimeout.plusSeconds(1).toMillis());
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-			this.reader = null;
-		}
-	}
-
-	@Override
-	public boolean isAvailable() {
-		return this.available;
-	}
-
-	@Override
-	public long errorCount() {
-		return this.errors.sum();
-	}
-
-	@Override
-	public long lagMillis() {
-		return this.lagMillis;
 	}
 
 }

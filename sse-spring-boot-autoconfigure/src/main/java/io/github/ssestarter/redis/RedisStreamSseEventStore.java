@@ -7,11 +7,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
@@ -22,12 +20,9 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DataAccessException;
-import org.springframework.data.domain.Range;
-import org.springframework.data.redis.connection.Limit;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.ReturnType;
-import org.springframework.data.redis.connection.stream.ByteRecord;
 
 import io.github.ssestarter.backplane.SseBackplaneException;
 import io.github.ssestarter.encode.EncodedEvent;
@@ -57,34 +52,126 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 
 	private static final Log logger = LogFactory.getLog(RedisStreamSseEventStore.class);
 
-	/** Starts a generation if there is none (dropping entries of a lost one). Shared by the scripts. */
+	/**
+	 * Starts a new generation when the stream's continuity is not assured (dropping entries
+	 * of the lost one): there is no generation (keys flushed or deleted, a restart without
+	 * persistence); the generation was started by another Redis process (a restart, even
+	 * from an RDB or AOF file that may be older than what nodes delivered, or a failover to
+	 * a replica); or the stream holding its entries was deleted. Shared by the scripts.
+	 */
 	private static final String ENSURE_GENERATION = """
-			local g = redis.call('HGET', KEYS[2], 'g')
-			if not g then
+			local run = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)')
+			local state = redis.call('HMGET', KEYS[2], 'g', 'n', 'r')
+			local g = state[1]
+			if not g or state[3] ~= run or ((tonumber(state[2]) or 0) > 0 and redis.call('EXISTS', KEYS[1]) == 0) then
 			  g = ARGV[1]
 			  redis.call('DEL', KEYS[1])
-			  redis.call('HSET', KEYS[2], 'g', g, 'n', 0)
+			  redis.call('HSET', KEYS[2], 'g', g, 'n', 0, 'r', run)
 			end
 			""";
 
-	/** Appends an event with the next sequence; returns {generation, sequence, timestamp}. */
+	/**
+	 * Appends an event with the next sequence; returns {generation, sequence, timestamp}. An
+	 * entry that is not this store's with a higher id (written by someone else) would make
+	 * every append fail: the stream then starts a new generation.
+	 */
 	private static final Script APPEND = Script.of(ENSURE_GENERATION + """
-			local n = redis.call('HINCRBY', KEYS[2], 'n', 1)
-			local t = redis.call('TIME')
-			local ts = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-			redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], n .. '-0', 'g', g, 'ts', ts, 't', ARGV[3], 'b', ARGV[4], 'd', ARGV[5])
+			local function append()
+			  local n = tonumber(redis.call('HGET', KEYS[2], 'n')) + 1
+			  local t = redis.call('TIME')
+			  local ts = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+			  local added = redis.pcall('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], n .. '-0', 'g', g, 'ts', ts,
+			      't', ARGV[3], 'b', ARGV[4], 'd', ARGV[5])
+			  if type(added) ~= 'table' or not added.err then
+			    redis.call('HSET', KEYS[2], 'n', n) -- only once the entry is in: sequences stay dense
+			  end
+			  return added, n, ts
+			end
+			local added, n, ts = append()
+			if type(added) == 'table' and added.err and string.find(added.err, 'equal or smaller', 1, true) then
+			  g = ARGV[1]
+			  redis.call('DEL', KEYS[1])
+			  redis.call('HSET', KEYS[2], 'g', g, 'n', 0, 'r', run)
+			  added, n, ts = append()
+			end
+			if type(added) == 'table' and added.err then
+			  return redis.error_reply(added.err)
+			end
 			return {g, n, ts}
 			""");
 
-	/** Returns {generation, last sequence, first retained sequence or 0}. */
+	/** Returns {generation, last sequence}. */
 	private static final Script POSITION = Script.of(ENSURE_GENERATION + """
-			local n = tonumber(redis.call('HGET', KEYS[2], 'n'))
-			local first = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)
-			local f = 0
-			if #first > 0 then
-			  f = tonumber(string.match(first[1][1], '^(%d+)'))
+			return {g, tonumber(redis.call('HGET', KEYS[2], 'n'))}
+			""");
+
+	/**
+	 * Reads one page of the range ARGV[2]..ARGV[3] (sequences) of generation ARGV[1]:
+	 * returns {known, reached, entries...}. {@code known} is 0 when the generation is not
+	 * the stream's or the range starts beyond its last sequence. Entries are returned while
+	 * their sequences are dense from ARGV[2], at most ARGV[4] of them and no more once their
+	 * data reaches ARGV[5] bytes; {@code reached} is the last sequence returned (ARGV[2] - 1
+	 * when the first is missing: trimmed). Entries whose ids are not this store's are
+	 * skipped. The position check and the read are one script, so a trim cannot fall between
+	 * them.
+	 */
+	private static final Script READ = Script.of("""
+			local state = redis.call('HMGET', KEYS[2], 'g', 'n')
+			local first = tonumber(ARGV[2])
+			if state[1] ~= ARGV[1] or first - 1 > tonumber(state[2]) then
+			  return {0, 0}
 			end
-			return {g, n, f}
+			local result = {1, first - 1}
+			if first > tonumber(ARGV[3]) then
+			  return result
+			end
+			local entries = redis.call('XRANGE', KEYS[1], first .. '-0', ARGV[3] .. '-0', 'COUNT', ARGV[4])
+			local bytes = 0
+			for _, entry in ipairs(entries) do
+			  local sequence = tonumber(string.match(entry[1], '^(%d+)-0$'))
+			  if sequence then
+			    if sequence ~= result[2] + 1 then
+			      break
+			    end
+			    result[2] = sequence
+			    result[#result + 1] = entry
+			    local fields = entry[2]
+			    for i = 1, #fields, 2 do
+			      if fields[i] == 'd' then
+			        bytes = bytes + #fields[i + 1]
+			      end
+			    end
+			    if bytes >= tonumber(ARGV[5]) then
+			      break
+			    end
+			  end
+			end
+			return result
+			""");
+
+	/**
+	 * Reads the entries after stream id ARGV[1]: at most ARGV[2], and no more once their
+	 * data reaches ARGV[3] bytes.
+	 */
+	private static final Script READ_AFTER = Script.of("""
+			local entries = redis.call('XRANGE', KEYS[1], '(' .. ARGV[1], '+', 'COUNT', ARGV[2])
+			local bytes = 0
+			for i, entry in ipairs(entries) do
+			  local fields = entry[2]
+			  for j = 1, #fields, 2 do
+			    if fields[j] == 'd' then
+			      bytes = bytes + #fields[j + 1]
+			    end
+			  end
+			  if bytes >= tonumber(ARGV[3]) then
+			    local page = {}
+			    for k = 1, i do
+			      page[k] = entries[k]
+			    end
+			    return page
+			  end
+			end
+			return entries
 			""");
 
 	/** Trims entries older than ARGV[1] (epoch millis), reading at most ARGV[2] entries; returns how many. */
@@ -173,7 +260,7 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 	@Override
 	public String latestId() {
 		try {
-			return execute(this::position).latest().toString();
+			return position().toString();
 		}
 		catch (SseBackplaneException ex) {
 			logger.warn("Redis is unavailable at start; SSE events will flow once it is reachable", ex);
@@ -195,52 +282,53 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 		if (!after.generation().equals(upTo.generation())) {
 			return HistoryPage.reset(HistoryPage.Reset.UNKNOWN, upToId);
 		}
-		return execute((connection) -> {
-			long first = after.sequence() + 1;
-			if (first > upTo.sequence()) {
-				return isKnown(connection, after) ? HistoryPage.of(List.of(), afterId, true)
-						: HistoryPage.reset(HistoryPage.Reset.UNKNOWN, upToId);
+		if (after.sequence() == upTo.sequence()) {
+			return HistoryPage.of(List.of(), afterId, true);
+		}
+		long first = after.sequence() + 1;
+		long count = Math.max(1, Math.min(Math.min(maxEvents, PAGE_ENTRIES), upTo.sequence() - after.sequence()));
+		List<?> result = execute((connection) -> eval(connection, READ, ReturnType.MULTI, 2, this.keys.stream(),
+				this.keys.generation(), utf8(after.generation()), utf8(Long.toString(first)),
+				utf8(Long.toString(upTo.sequence())), utf8(Long.toString(count)), utf8(Long.toString(maxBytes))));
+		if (number(result.get(0)) == 0) {
+			return HistoryPage.reset(HistoryPage.Reset.UNKNOWN, upToId);
+		}
+		if (after.sequence() > upTo.sequence()) {
+			// A real id this node has not delivered yet: it is behind the node the client came from.
+			return HistoryPage.reset(HistoryPage.Reset.BEHIND, upToId);
+		}
+		long reached = number(result.get(1));
+		if (reached < first) {
+			return HistoryPage.reset(HistoryPage.Reset.EXPIRED, upToId);
+		}
+		List<StoredEvent> events = new ArrayList<>();
+		for (Object raw : result.subList(2, result.size())) {
+			StoredEvent event = toStoredEvent(RedisStreamEntry.of(raw));
+			if (event != null && event.id().startsWith(after.generation() + "-") && filter.test(event)) {
+				events.add(event);
 			}
-			long count = Math.min(Math.min(maxEvents, PAGE_ENTRIES), upTo.sequence() - after.sequence());
-			List<ByteRecord> entries = connection.streamCommands()
-				.xRange(this.keys.stream(),
-						Range.closed(RedisEventId.streamId(first), RedisEventId.streamId(upTo.sequence())),
-						Limit.limit().count((int) count));
-			// Sequences are dense: the page is exact only if it starts right after the stream's
-			// position, in the stream's generation (checked on every page, so a trim between
-			// two pages, or between a position check and a read, is never missed).
-			List<StoredEvent> events = new ArrayList<>();
-			long expected = first;
-			long bytes = 0;
-			for (ByteRecord entry : entries) {
-				StoredEvent event = toStoredEvent(entry);
-				RedisEventId id = RedisEventId.parse(event.id());
-				if (id == null || !id.generation().equals(after.generation()) || id.sequence() != expected) {
-					break;
-				}
-				expected++;
-				if (filter.test(event)) {
-					events.add(event);
-					bytes += event.frame().size();
-					if (events.size() >= maxEvents || bytes >= maxBytes) {
-						break;
-					}
-				}
-			}
-			long reached = expected - 1;
-			if (reached < first) {
-				return HistoryPage.reset(isKnown(connection, after) ? HistoryPage.Reset.EXPIRED
-						: HistoryPage.Reset.UNKNOWN, upToId);
-			}
-			return HistoryPage.of(events, new RedisEventId(after.generation(), reached).toString(),
-					reached == upTo.sequence());
-		});
+		}
+		return HistoryPage.of(events, new RedisEventId(after.generation(), reached).toString(),
+				reached == upTo.sequence());
 	}
 
-	/** Whether the id belongs to the stream's current generation and is not beyond its last sequence. */
-	private boolean isKnown(RedisConnection connection, RedisEventId id) {
-		Position position = position(connection);
-		return position.generation().equals(id.generation()) && id.sequence() <= position.last();
+	/**
+	 * Read the entries after a stream id, in stream order: at most {@code maxEntries}, and
+	 * no more once their data reaches {@code maxBytes} (so at least one when there is one).
+	 * @param streamId the stream id of the last entry read
+	 * @param maxEntries the most entries
+	 * @param maxBytes the most data bytes (plus at most one entry)
+	 * @return the entries, possibly none
+	 * @throws SseBackplaneException if Redis cannot be reached
+	 */
+	List<RedisStreamEntry> readAfter(String streamId, int maxEntries, long maxBytes) {
+		List<?> result = execute((connection) -> eval(connection, READ_AFTER, ReturnType.MULTI, 1, this.keys.stream(),
+				utf8(streamId), utf8(Integer.toString(maxEntries)), utf8(Long.toString(maxBytes))));
+		List<RedisStreamEntry> entries = new ArrayList<>(result.size());
+		for (Object raw : result) {
+			entries.add(RedisStreamEntry.of(raw));
+		}
+		return entries;
 	}
 
 	@Override
@@ -261,54 +349,48 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 	}
 
 	/**
-	 * The stream's current generation (started if there is none).
-	 * @return the generation
+	 * Where the stream stands: its current generation (started if continuity is not
+	 * assured, see {@code ENSURE_GENERATION}) and the last sequence assigned in it.
+	 * @return the position
 	 * @throws SseBackplaneException if Redis cannot be reached
 	 */
-	String generation() {
-		return execute(this::position).generation();
+	RedisEventId position() {
+		return execute(this::position);
 	}
 
-	private Position position(RedisConnection connection) {
+	private RedisEventId position(RedisConnection connection) {
 		List<?> result = eval(connection, POSITION, ReturnType.MULTI, 2, this.keys.stream(), this.keys.generation(),
 				candidateGeneration());
-		return new Position(string(result.get(0)), number(result.get(1)), number(result.get(2)));
-	}
-
-	/**
-	 * Where the stream stands.
-	 *
-	 * @param generation the current generation
-	 * @param last the last sequence assigned
-	 * @param first the first sequence still in the stream, or 0 if it is empty
-	 */
-	private record Position(String generation, long last, long first) {
-
-		RedisEventId latest() {
-			return new RedisEventId(this.generation, this.last);
-		}
-
+		return new RedisEventId(string(result.get(0)), number(result.get(1)));
 	}
 
 	/**
 	 * Turn a stream entry into an event; its frame's time is its arrival on this node.
 	 * @param entry the entry
-	 * @return the event
+	 * @return the event, or {@code null} if the entry is not one of this store's events
 	 */
-	StoredEvent toStoredEvent(ByteRecord entry) {
-		Map<String, byte[]> fields = new HashMap<>();
-		entry.getValue().forEach((name, value) -> fields.put(string(name), value));
-		byte[] generation = fields.get("g");
-		byte[] topics = fields.get("t");
-		byte[] body = fields.get("d");
-		if (generation == null || topics == null || body == null || !fields.containsKey("b")
-				|| !fields.containsKey("ts")) {
-			throw new IllegalStateException("Stream entry " + entry.getId() + " is not an SSE event");
+	@Nullable StoredEvent toStoredEvent(RedisStreamEntry entry) {
+		long sequence = entry.sequence();
+		byte[] generation = entry.field("g");
+		byte[] topics = entry.field("t");
+		byte[] everyone = entry.field("b");
+		byte[] body = entry.field("d");
+		byte[] timestamp = entry.field("ts");
+		if (sequence < 0 || generation == null || topics == null || everyone == null || body == null
+				|| timestamp == null) {
+			return null;
 		}
-		String id = new RedisEventId(string(generation), RedisEventId.sequenceOf(entry.getId().getValue())).toString();
-		boolean everyone = Arrays.equals(fields.get("b"), TRUE);
-		Set<String> names = everyone ? Set.of() : new LinkedHashSet<>(Arrays.asList(string(topics).split("\n")));
-		return new StoredEvent(id, names, everyone, new EncodedEvent(body).withId(id), number(fields.get("ts")));
+		long millis;
+		try {
+			millis = Long.parseLong(string(timestamp));
+		}
+		catch (NumberFormatException ex) {
+			return null;
+		}
+		String id = new RedisEventId(string(generation), sequence).toString();
+		boolean broadcast = Arrays.equals(everyone, TRUE);
+		Set<String> names = broadcast ? Set.of() : new LinkedHashSet<>(Arrays.asList(string(topics).split("\n")));
+		return new StoredEvent(id, names, broadcast, new EncodedEvent(body).withId(id), millis);
 	}
 
 	/**

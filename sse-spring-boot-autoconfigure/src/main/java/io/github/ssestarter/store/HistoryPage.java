@@ -52,7 +52,14 @@ public record HistoryPage(List<StoredEvent> events, String next, boolean complet
 		EXPIRED,
 
 		/** The history could not be read (for example, its store is down). */
-		UNAVAILABLE
+		UNAVAILABLE,
+
+		/**
+		 * The id is real but later than what this node has delivered: the node is behind the
+		 * one the client came from and cannot join it to the live flow without repeating
+		 * events; the stream ends and the client reconnects (not a reset).
+		 */
+		BEHIND
 
 	}
 

@@ -3,7 +3,6 @@ package io.github.ssestarter.health;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -18,7 +17,6 @@ import io.github.ssestarter.engine.SseEngine;
 import io.github.ssestarter.engine.SseWriterExecutor;
 import io.github.ssestarter.store.InMemorySseEventStore;
 import io.github.ssestarter.store.OutgoingEvent;
-import io.github.ssestarter.store.StoredEvent;
 import io.github.ssestarter.support.RecordingTransport;
 import io.github.ssestarter.support.TestEngines;
 
@@ -61,7 +59,7 @@ class SseHealthIndicatorTest {
 	private record UnavailableBackplane(SseBackplane delegate) implements SseBackplane {
 
 		@Override
-		public void start(String position, Consumer<StoredEvent> delivery) {
+		public void start(String position, Delivery delivery) {
 			this.delegate.start(position, delivery);
 		}
 

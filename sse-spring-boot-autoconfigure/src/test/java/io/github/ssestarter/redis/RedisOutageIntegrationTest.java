@@ -92,6 +92,10 @@ class RedisOutageIntegrationTest {
 			String after = await().atMost(Duration.ofSeconds(10))
 				.ignoreException(SseBackplaneException.class)
 				.until(() -> sse.publish("outage", SseEvent.ofData("after")), (id) -> id != null);
+			// A restarted Redis is a new generation: the open stream is told so before the next event
+			Event restarted = client.next();
+			assertThat(restarted.type()).isEqualTo("sse.reset");
+			assertThat(restarted.data()).contains("\"reason\":\"unknown\"");
 			assertThat(client.next()).isEqualTo(new Event(after, "message", "after"));
 
 			// Redis lost the history: an id from before cannot be replayed, the client is told to reset

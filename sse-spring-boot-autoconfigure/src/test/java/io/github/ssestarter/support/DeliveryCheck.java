@@ -18,7 +18,9 @@ import org.jspecify.annotations.Nullable;
  * {@code lagged} reset, must come right after the last event the client received).
  * <p>
  * Publishers record every publish with the id it returned ({@link #published}); ids are
- * {@code <epoch>-<sequence>}, so concurrent publishers need not record in order.
+ * {@code <generation>-<sequence>}, so concurrent publishers need not record in order.
+ * Generations are ordered as they are first seen (a store that loses its data starts a new
+ * one; an id of the new one comes after every id of the old).
  */
 public final class DeliveryCheck {
 
@@ -28,8 +30,11 @@ public final class DeliveryCheck {
 
 	private static final Pattern MISSED = Pattern.compile("\"missed\":(\\d+)");
 
-	/** Sequence to topics; an empty set is a broadcast. */
+	/** Position ({@link #order}) to topics; an empty set is a broadcast. */
 	private final NavigableMap<Long, Set<String>> published = new ConcurrentSkipListMap<>();
+
+	/** Generations in the order they were first seen. */
+	private final Map<String, Long> generations = new java.util.concurrent.ConcurrentHashMap<>();
 
 	/** One received event: its id, its type ({@code message} when unnamed) and its data. */
 	public record Received(@Nullable String id, String type, String data) {
@@ -55,15 +60,33 @@ public final class DeliveryCheck {
 	}
 
 	public void published(String id, Set<String> topics) {
-		this.published.put(sequence(id), Set.copyOf(topics));
+		this.published.put(order(id), Set.copyOf(topics));
 	}
 
 	public void broadcast(String id) {
-		this.published.put(sequence(id), Set.of());
+		this.published.put(order(id), Set.of());
+	}
+
+	/**
+	 * Where an id stands among all ids: its generation's rank, then its sequence. The first
+	 * generation seen has rank 0, so its positions are its sequences.
+	 */
+	public long order(String id) {
+		String generation = id.substring(0, Math.max(0, id.lastIndexOf('-')));
+		long rank;
+		synchronized (this.generations) {
+			rank = this.generations.computeIfAbsent(generation, (key) -> (long) this.generations.size());
+		}
+		return (rank << 40) | sequence(id);
 	}
 
 	public int publishedCount() {
 		return this.published.size();
+	}
+
+	/** An order as a reader wants it: the generation's rank, then the sequence. */
+	public static String describe(long order) {
+		return (order >>> 40) + ":" + (order & ((1L << 40) - 1));
 	}
 
 	public static long sequence(String id) {
@@ -105,7 +128,7 @@ public final class DeliveryCheck {
 		for (Received event : received) {
 			if ("sse.connected".equals(event.type())) {
 				if (position == null) {
-					position = sequence(event.id());
+					position = order(event.id());
 				}
 				continue;
 			}
@@ -123,7 +146,7 @@ public final class DeliveryCheck {
 					throw new AssertionError(label + ": a lagged reset after " + lastReceived
 							+ " says the last event delivered was " + lastEventId);
 				}
-				long resumeAt = sequence(event.id());
+				long resumeAt = order(event.id());
 				if (resumeAt < position) {
 					throw new AssertionError(label + ": a reset that goes back from " + position + " to " + resumeAt);
 				}
@@ -141,12 +164,12 @@ public final class DeliveryCheck {
 			if (event.id() == null) {
 				throw new AssertionError(label + ": an event without an id: " + event);
 			}
-			long sequence = sequence(event.id());
+			long sequence = order(event.id());
 			Long expected = nextFor(topics, position);
 			if (expected == null || sequence != expected) {
-				throw new AssertionError(label + ": after " + position + " expected " + expected + " but received "
-						+ sequence + ((expected != null && sequence > expected) ? " (a silent gap)"
-								: " (a duplicate or out of order)"));
+				throw new AssertionError(label + ": after " + describe(position) + " expected "
+						+ ((expected != null) ? describe(expected) : "nothing") + " but received " + event.id()
+						+ ((expected != null && sequence > expected) ? " (a silent gap)" : " (a duplicate or out of order)"));
 			}
 			position = sequence;
 			lastReceived = event.id();

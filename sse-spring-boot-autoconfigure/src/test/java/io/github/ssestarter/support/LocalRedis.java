@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assumptions;
@@ -59,7 +62,12 @@ public final class LocalRedis {
 		return factory;
 	}
 
-	/** A {@code redis-server} process of the test's own, on a free port, that keeps nothing on disk. */
+	/**
+	 * A {@code redis-server} process of the test's own, on a free port, that a test can stall
+	 * ({@link #pause()}), kill ({@link #kill()}), start again (from its RDB file, if
+	 * {@link #save()} wrote one), flush, or make a replica of another server. It writes
+	 * nothing to disk by itself.
+	 */
 	public static final class Server implements AutoCloseable {
 
 		private final int port;
@@ -79,14 +87,33 @@ public final class LocalRedis {
 			return this.port;
 		}
 
+		/** Start (again) on the same port, loading the RDB file if one was saved. */
 		public Server start() throws Exception {
-			this.process = new ProcessBuilder("redis-server", "--port", Integer.toString(this.port), "--bind",
-					"127.0.0.1", "--save", "", "--appendonly", "no", "--dir", this.directory.toString())
-				.redirectErrorStream(true)
-				.redirectOutput(this.directory.resolve("redis.log").toFile())
+			return start(List.of());
+		}
+
+		/** Start as a replica of another server (which must be running). */
+		public Server startReplicaOf(Server primary) throws Exception {
+			start(List.of("--replicaof", "127.0.0.1", Integer.toString(primary.port())));
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+			while (!info("replication").contains("master_link_status:up")) {
+				if (System.nanoTime() > deadline) {
+					throw new IllegalStateException("The replica on port " + this.port + " did not connect");
+				}
+				Thread.sleep(20);
+			}
+			return this;
+		}
+
+		private Server start(List<String> extra) throws Exception {
+			List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(this.port),
+					"--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", this.directory.toString()));
+			command.addAll(extra);
+			this.process = new ProcessBuilder(command).redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.appendTo(this.directory.resolve("redis.log").toFile()))
 				.start();
 			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-			while (!isListening(this.port)) {
+			while (!isListening(this.port) || cli("PING").contains("LOADING")) {
 				if (System.nanoTime() > deadline || !this.process.isAlive()) {
 					throw new IllegalStateException("redis-server did not start on port " + this.port);
 				}
@@ -95,6 +122,7 @@ public final class LocalRedis {
 			return this;
 		}
 
+		/** Stop gracefully (SIGTERM; without persistence configured, it saves nothing). */
 		public void stop() throws InterruptedException {
 			if (this.process != null) {
 				this.process.destroy();
@@ -103,11 +131,93 @@ public final class LocalRedis {
 			}
 		}
 
-		@Override
-		public void close() throws InterruptedException {
-			stop();
+		/** Kill without warning (SIGKILL): whatever was not saved is lost. */
+		public void kill() throws InterruptedException {
+			if (this.process != null) {
+				this.process.destroyForcibly();
+				this.process.waitFor(10, TimeUnit.SECONDS);
+				this.process = null;
+			}
 		}
 
+		/** Stall the process (SIGSTOP): connections stay open, nothing answers. */
+		public void pause() throws Exception {
+			signal("-STOP");
+		}
+
+		/** Let a stalled process go on (SIGCONT). */
+		public void resume() throws Exception {
+			signal("-CONT");
+		}
+
+		private void signal(String signal) throws Exception {
+			Process kill = new ProcessBuilder("kill", signal, Long.toString(this.process.pid())).inheritIO().start();
+			if (kill.waitFor() != 0) {
+				throw new IllegalStateException("kill " + signal + " failed");
+			}
+		}
+
+		/** Write an RDB snapshot now ({@code SAVE}); a later {@link #start()} loads it. */
+		public void save() throws Exception {
+			requireOk(cli("SAVE"));
+		}
+
+		/** {@code FLUSHALL}: every key gone, the process and its connections untouched. */
+		public void flushAll() throws Exception {
+			requireOk(cli("FLUSHALL"));
+		}
+
+		/** Promote a replica ({@code REPLICAOF NO ONE}). */
+		public void promote() throws Exception {
+			requireOk(cli("REPLICAOF", "NO", "ONE"));
+		}
+
+		public String info(String section) throws Exception {
+			return cli("INFO", section);
+		}
+
+		/** Run one command with {@code redis-cli}; returns its output. */
+		public String cli(String... arguments) throws Exception {
+			List<String> command = new ArrayList<>(List.of("redis-cli", "-p", Integer.toString(this.port)));
+			command.addAll(List.of(arguments));
+			Process cli = new ProcessBuilder(command).redirectErrorStream(true).start();
+			String output = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+			if (!cli.waitFor(10, TimeUnit.SECONDS)) {
+				cli.destroyForcibly();
+				throw new IllegalStateException("redis-cli " + arguments[0] + " did not return");
+			}
+			return output;
+		}
+
+		private static void requireOk(String output) {
+			if (!output.equals("OK")) {
+				throw new IllegalStateException("Redis answered: " + output);
+			}
+		}
+
+		@Override
+		public void close() throws Exception {
+			if (this.process != null) {
+				resume(); // a paused process ignores SIGTERM until it runs again
+			}
+			kill();
+		}
+
+	}
+
+	/**
+	 * Skip (or, in CI, fail) unless this machine can start {@code redis-server} processes
+	 * (the fault tests start, stall and kill their own).
+	 */
+	public static void requireServers() {
+		if (canStartServers()) {
+			return;
+		}
+		String message = "redis-server cannot be started here; install it (Debian: apt-get install redis-server)";
+		if (System.getenv("SSE_REQUIRE_REDIS") != null) {
+			throw new AssertionError(message);
+		}
+		Assumptions.abort(message);
 	}
 
 	/** Whether a {@code redis-server} binary can be started. */

@@ -1,0 +1,371 @@
+package io.github.ssestarter.redis;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import io.github.ssestarter.SseEvent;
+import io.github.ssestarter.SseService;
+import io.github.ssestarter.backplane.SseBackplaneException;
+import io.github.ssestarter.engine.CloseReason;
+import io.github.ssestarter.engine.SseEngine;
+import io.github.ssestarter.support.DeliveryCheck;
+import io.github.ssestarter.support.LocalRedis;
+import io.github.ssestarter.support.RawSseStream;
+import io.github.ssestarter.support.TcpProxy;
+import io.github.ssestarter.support.TestSseClient;
+import io.github.ssestarter.support.TestSseClient.Event;
+import io.github.ssestarter.testapp.plain.SseTestApplication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The Redis backplane under real faults: a {@code redis-server} process of the test's own,
+ * two nodes that each reach it through a TCP proxy (so one node's network can be stalled
+ * or cut alone), and real SSE clients on both. Every client is checked against one
+ * invariant: what it received equals what was published to its topics after it joined, in
+ * id order, once each, except right after an explicit {@code sse.reset}.
+ */
+class RedisFaultsIntegrationTest {
+
+	private static final String TOPIC = "faults";
+
+	private static final Set<String> TOPICS = Set.of(TOPIC);
+
+	private final DeliveryCheck check = new DeliveryCheck();
+
+	private final List<String> publishedIds = new ArrayList<>();
+
+	private final List<AutoCloseable> resources = new ArrayList<>();
+
+	private LocalRedis.Server redis;
+
+	@BeforeEach
+	void startRedis() throws Exception {
+		LocalRedis.requireServers();
+		this.redis = new LocalRedis.Server().start();
+	}
+
+	@AfterEach
+	void stopEverything() throws Exception {
+		for (int i = this.resources.size() - 1; i >= 0; i--) {
+			this.resources.get(i).close();
+		}
+		this.redis.close();
+	}
+
+	@Test
+	void aRestartFromAnOlderSnapshotStartsANewGenerationInsteadOfReusingIds() throws Exception {
+		Node a = node();
+		Node b = node();
+		Client onA = a.subscribe();
+		Client onB = b.subscribe();
+		publish(a, "b1", "b2", "b3");
+		publish(b, "b4", "b5");
+		this.redis.save();
+		publish(a, "m1", "m2");
+		publish(b, "m3", "m4");
+		onA.receiveUpTo(last());
+		onB.receiveUpTo(last());
+
+		this.redis.kill();
+		this.redis.start(); // from the snapshot: b1..b5 are back, m1..m4 are not
+
+		publishOnceRedisAnswers(a, "a1");
+		publish(b, "a2", "a3");
+		publish(a, "a4");
+		assertThat(this.publishedIds).as("every id means one event").doesNotHaveDuplicates();
+		onA.verifyUpTo(last(), 1);
+		onB.verifyUpTo(last(), 1);
+	}
+
+	@Test
+	void aFlushWhileANodeLagsIsAResetOnThatNodeNotASilentGap() throws Exception {
+		Node a = node();
+		Node b = node();
+		Client onA = a.subscribe();
+		Client onB = b.subscribe();
+		publish(a, "x0");
+		onB.receiveUpTo(last());
+		b.proxy.stall();
+		publish(a, "x1", "x2", "x3");
+		onA.receiveUpTo(last());
+		this.redis.flushAll();
+		b.proxy.restore();
+		publish(a, "y1", "y2", "y3");
+
+		onB.verifyUpTo(last(), 1); // it missed x1..x3: told so exactly once
+		onA.verifyUpTo(last(), null); // it missed nothing: a reset is allowed, not required
+	}
+
+	@Test
+	void deletedKeysStartANewGeneration() throws Exception {
+		Node a = node();
+		Client onA = a.subscribe();
+		publish(a, "x1", "x2");
+		this.redis.cli("DEL", "{" + a.prefix + "}:events");
+		publish(a, "y1", "y2");
+		assertThat(this.publishedIds.get(2)).doesNotStartWith(generationOf(this.publishedIds.get(0)));
+		onA.verifyUpTo(last(), 1);
+	}
+
+	@Test
+	void aForeignEntryInTheStreamNeitherBlocksPublishingNorDelivery() throws Exception {
+		Node a = node();
+		Node b = node();
+		Client onB = b.subscribe();
+		publish(a, "x1", "x2");
+		this.redis.cli("XADD", "{" + a.prefix + "}:events", "*", "foreign", "entry");
+		publish(a, "y1", "y2");
+		publish(b, "y3");
+		onB.verifyUpTo(last(), 1);
+	}
+
+	@Test
+	void aClientResumingOnANodeBehindTheOneItCameFromGetsNoDuplicate() throws Exception {
+		Node a = node();
+		Node b = node();
+		Client onA = a.subscribe();
+		b.proxy.stall();
+		publish(a, "e1", "e2", "e3");
+		List<Event> first = onA.receiveUpTo(last());
+		String resumeAfter = last();
+
+		// The client moves to B, which has not read e1..e3 yet; B catches up while it waits.
+		CompletableFuture<Client> moved = CompletableFuture.supplyAsync(() -> b.subscribe(resumeAfter));
+		Thread.sleep(300); // the open request is now waiting for B; the fault is B's network
+		b.proxy.restore();
+		Client onB = moved.get(10, TimeUnit.SECONDS);
+		publish(a, "e4", "e5");
+		List<Event> afterMove = onB.receiveUpTo(last());
+
+		List<Event> all = new ArrayList<>(first);
+		all.addAll(afterMove);
+		this.check.verifyComplete("moved client", TOPICS, null, DeliveryCheck.fromClient(all));
+		assertThat(afterMove).filteredOn((event) -> !event.type().startsWith("sse.")).extracting(Event::data)
+			.containsExactly("e4", "e5");
+	}
+
+	@Test
+	void aClientResumingOnANodeThatStaysBehindIsToldToReconnectNotGivenDuplicates() throws Exception {
+		Node a = node();
+		Node b = node();
+		Client onA = a.subscribe();
+		b.proxy.stall();
+		publish(a, "e1", "e2");
+		onA.receiveUpTo(last());
+
+		try (TestSseClient resumed = TestSseClient.connect(b.url(), Map.of("Last-Event-ID", last()))) {
+			assertThat(resumed.awaitEnd(Duration.ofSeconds(20))).isNull();
+			assertThat(resumed.poll(Duration.ZERO)).as("no event: the client keeps its id and comes back").isNull();
+		}
+		assertThat(b.engine().counters().closed(CloseReason.BEHIND)).isEqualTo(1);
+		b.proxy.restore();
+	}
+
+	@Test
+	void aNodeStartedWhileRedisIsUnreachableStartsWhereRedisStands() throws Exception {
+		Node a = node();
+		publish(a, "h1", "h2", "h3");
+		TcpProxy unreachable = new TcpProxy(this.redis.port());
+		unreachable.refuse();
+		Node c = node(unreachable);
+		Client onC = c.subscribe();
+		unreachable.restore();
+		await().atMost(Duration.ofSeconds(20)).until(() -> c.engine().backplane().isAvailable()
+				&& c.engine().counters().resetsTotal() > 0);
+		publish(a, "z1", "z2");
+		List<Event> received = onC.verifyUpTo(last(), 1, this.check.order(this.publishedIds.get(2)));
+		assertThat(received).extracting(Event::data).doesNotContain("h1", "h2", "h3");
+	}
+
+	@Test
+	void heartbeatsGoOnWhileRedisStalls() throws Exception {
+		Node a = node();
+		HttpResponse<InputStream> response = RawSseStream.open(a.url());
+		BufferedReader lines = RawSseStream.lines(response);
+		AtomicInteger heartbeats = new AtomicInteger();
+		Thread reader = new Thread(() -> {
+			try {
+				String line;
+				while ((line = lines.readLine()) != null) {
+					if (line.equals(": heartbeat")) {
+						heartbeats.incrementAndGet();
+					}
+				}
+			}
+			catch (Exception ex) {
+				// the test closed the stream
+			}
+		});
+		reader.setDaemon(true);
+		reader.start();
+		publish(a, "before");
+		this.redis.pause();
+		int before = heartbeats.get();
+		Thread.sleep(6000); // the stall
+		int during = heartbeats.get() - before;
+		this.redis.resume();
+		response.body().close();
+		assertThat(during).as("heartbeats every 500 ms during a 6 s stall").isGreaterThanOrEqualTo(8);
+	}
+
+	// ---- nodes, clients and publishing ------------------------------------------------
+
+	private Node node() throws Exception {
+		return node(new TcpProxy(this.redis.port()));
+	}
+
+	private Node node(TcpProxy proxy) {
+		this.resources.add(proxy);
+		String prefix = "faults";
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(SseTestApplication.class)
+			.properties("server.port=0", "spring.main.banner-mode=off", "sse.backplane.type=redis",
+					"sse.backplane.redis.key-prefix=" + prefix, "spring.data.redis.host=127.0.0.1",
+					"spring.data.redis.port=" + proxy.port(), "spring.data.redis.timeout=5s",
+					"sse.backplane.redis.poll-timeout=200ms", "sse.heartbeat.interval=500ms")
+			.run();
+		this.resources.add(context);
+		return new Node(context, proxy, prefix);
+	}
+
+	private void publish(Node node, String... data) {
+		for (String item : data) {
+			String id = node.sse().publish(TOPIC, SseEvent.ofData(item));
+			this.check.published(id, TOPICS);
+			this.publishedIds.add(id);
+		}
+	}
+
+	private void publishOnceRedisAnswers(Node node, String data) {
+		String id = await().atMost(Duration.ofSeconds(20))
+			.ignoreException(SseBackplaneException.class)
+			.until(() -> node.sse().publish(TOPIC, SseEvent.ofData(data)), (published) -> published != null);
+		this.check.published(id, TOPICS);
+		this.publishedIds.add(id);
+	}
+
+	private String last() {
+		return this.publishedIds.get(this.publishedIds.size() - 1);
+	}
+
+	private static String generationOf(String id) {
+		return id.substring(0, id.lastIndexOf('-') + 1);
+	}
+
+	private final class Node {
+
+		final ConfigurableApplicationContext context;
+
+		final TcpProxy proxy;
+
+		final String prefix;
+
+		Node(ConfigurableApplicationContext context, TcpProxy proxy, String prefix) {
+			this.context = context;
+			this.proxy = proxy;
+			this.prefix = prefix;
+		}
+
+		SseService sse() {
+			return this.context.getBean(SseService.class);
+		}
+
+		SseEngine engine() {
+			return this.context.getBean(SseEngine.class);
+		}
+
+		String url() {
+			return "http://localhost:" + ((WebServerApplicationContext) this.context).getWebServer().getPort()
+					+ "/api/v1/sse?topics=" + TOPIC;
+		}
+
+		Client subscribe() {
+			return subscribe(null);
+		}
+
+		Client subscribe(String lastEventId) {
+			TestSseClient client = (lastEventId != null)
+					? TestSseClient.connect(url(), Map.of("Last-Event-ID", lastEventId))
+					: TestSseClient.connect(url());
+			RedisFaultsIntegrationTest.this.resources.add(client);
+			try {
+				client.awaitOpen();
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+			return new Client(client);
+		}
+
+	}
+
+	/** A client and everything it received so far. */
+	private final class Client {
+
+		private final TestSseClient client;
+
+		private final List<Event> received = new ArrayList<>();
+
+		Client(TestSseClient client) {
+			this.client = client;
+		}
+
+		/** Receive until the event with the given id (or 10 s without an event); returns what arrived meanwhile. */
+		List<Event> receiveUpTo(String id) throws InterruptedException {
+			int from = this.received.size();
+			Event event;
+			do {
+				event = this.client.next();
+				this.received.add(event);
+			}
+			while (!id.equals(event.id()) || event.type().startsWith("sse."));
+			return List.copyOf(this.received.subList(from, this.received.size()));
+		}
+
+		/**
+		 * Receive up to the id, then check everything received against what was published,
+		 * with exactly the given number of resets.
+		 */
+		List<Event> verifyUpTo(String id, Integer resets) throws InterruptedException {
+			return verifyUpTo(id, resets, null);
+		}
+
+		/**
+		 * The same for a client that joined at {@code start} (an order of {@link DeliveryCheck});
+		 * {@code resets} {@code null} allows at most one.
+		 */
+		List<Event> verifyUpTo(String id, Integer resets, Long start) throws InterruptedException {
+			receiveUpTo(id);
+			DeliveryCheck.Outcome outcome = RedisFaultsIntegrationTest.this.check.verifyComplete("client", TOPICS,
+					start, DeliveryCheck.fromClient(this.received));
+			if (resets == null) {
+				assertThat(outcome.totalResets()).isLessThanOrEqualTo(1);
+			}
+			else {
+				assertThat(outcome.resets()).as("resets").containsOnlyKeys("unknown");
+				assertThat(outcome.totalResets()).isEqualTo(resets);
+			}
+			return List.copyOf(this.received);
+		}
+
+	}
+
+}
