@@ -680,7 +680,8 @@ public class SseProperties implements Validator {
 		private Duration historyAge = Duration.ofMinutes(5);
 
 		/**
-		 * Most stream entries each node reads at once.
+		 * Most stream entries each node reads at once; fewer when sse.max-event-size is
+		 * large, so that one read never fetches more than 16 MB.
 		 */
 		private int readBatchSize = 500;
 

@@ -60,7 +60,7 @@ public final class SseRedisAutoConfiguration {
 		SseProperties.Redis redis = properties.getBackplane().getRedis();
 		checkPollTimeout(redis.getPollTimeout(), commandTimeout(redisConnectionFactory));
 		return new RedisStreamSseBackplane(redisConnectionFactory, sseEventStore, redis.getReadBatchSize(),
-				redis.getPollTimeout());
+				properties.getMaxEventSize().toBytes(), redis.getPollTimeout());
 	}
 
 	/**

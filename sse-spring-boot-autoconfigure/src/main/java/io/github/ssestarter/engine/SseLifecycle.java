@@ -70,6 +70,11 @@ public final class SseLifecycle implements SmartLifecycle {
 		catch (RuntimeException ex) {
 			logger.warn("SSE maintenance pass failed", ex); // keep the schedule alive
 		}
+		catch (Error ex) {
+			// An escaping throwable would cancel the schedule for good: no more heartbeats,
+			// lifetime ends or slow-client closes for any stream.
+			logger.error("SSE maintenance pass failed; it runs again at the next tick", ex);
+		}
 	}
 
 	@Override

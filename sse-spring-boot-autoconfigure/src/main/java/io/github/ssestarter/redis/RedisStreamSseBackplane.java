@@ -34,12 +34,12 @@ import io.github.ssestarter.store.StoredEvent;
  * {@link SseBackplaneException} otherwise (counted; {@code spring.data.redis.timeout} bounds
  * how long a publish may wait for an unreachable Redis). A node that loses Redis keeps its
  * streams open, reconnects by itself, and resumes reading after the last entry it
- * delivered. The reader checks that what it reads continues what it delivered: sequences
+ * delivered. Each read takes at most as many entries as fit a fixed byte budget at the
+ * largest event size. The reader checks that what it reads continues what it delivered: sequences
  * are dense within a generation, so entries trimmed before this node read them are a
  * visible gap, and a new generation (Redis lost its data or its continuity) is noticed on
  * the next entry, the next idle poll or the next reconnect. Either way every stream is told
- * to reset at that place ({@link Delivery#skipTo}): never a silent gap. Reads are bounded by
- * count and bytes; entries that are not events of the store are skipped, counted and
+ * to reset at that place ({@link Delivery#skipTo}): never a silent gap. Entries that are not events of the store are skipped, counted and
  * logged once; the reader survives any error, and there is exactly one reader delivering
  * at any time, even across a stop and start while an old reader is stuck in a call.
  *
@@ -54,14 +54,19 @@ public final class RedisStreamSseBackplane implements SseBackplane {
 	/** How often a busy reader checks that the stream's generation has not changed (an idle one checks on every poll). */
 	private static final Duration GENERATION_CHECK = Duration.ofSeconds(5);
 
-	/** The most data bytes one read fetches (plus at most one entry). */
-	static final long READ_BATCH_BYTES = 8L * 1024 * 1024;
+	/**
+	 * The most bytes one read may fetch: a read takes at most this divided by the largest
+	 * event size entries, so that a backlog of large events never makes one response so
+	 * large that it times out and is retried forever.
+	 */
+	static final long READ_BATCH_BYTES = 16L * 1024 * 1024;
 
 	private final RedisConnectionFactory connectionFactory;
 
 	private final RedisStreamSseEventStore store;
 
-	private final int batchSize;
+	/** The most entries one read takes. */
+	private final int readCount;
 
 	private final Duration pollTimeout;
 
@@ -98,13 +103,16 @@ public final class RedisStreamSseBackplane implements SseBackplane {
 	 * @param connectionFactory connects to Redis
 	 * @param store the stream store events are appended to
 	 * @param batchSize the most entries read at once
+	 * @param maxEventSize the largest encoded event ({@code sse.max-event-size}): a read takes
+	 * no more entries than fit {@value #READ_BATCH_BYTES} bytes at that size
 	 * @param pollTimeout how long one read waits for new entries
+	 * @since 0.2.0
 	 */
 	public RedisStreamSseBackplane(RedisConnectionFactory connectionFactory, RedisStreamSseEventStore store,
-			int batchSize, Duration pollTimeout) {
+			int batchSize, long maxEventSize, Duration pollTimeout) {
 		this.connectionFactory = connectionFactory;
 		this.store = store;
-		this.batchSize = batchSize;
+		this.readCount = (int) Math.max(1, Math.min(batchSize, READ_BATCH_BYTES / Math.max(1, maxEventSize)));
 		this.pollTimeout = pollTimeout;
 	}
 
@@ -203,6 +211,11 @@ public final class RedisStreamSseBackplane implements SseBackplane {
 		}
 	}
 
+	/** The most entries one read takes. */
+	int readCount() {
+		return this.readCount;
+	}
+
 	@Override
 	public boolean isAvailable() {
 		return this.available;
@@ -270,15 +283,10 @@ public final class RedisStreamSseBackplane implements SseBackplane {
 							|| System.nanoTime() - this.checkedAt > GENERATION_CHECK.toNanos()) {
 						checkGeneration();
 					}
-					List<RedisStreamEntry> entries = RedisStreamSseBackplane.this.store.readAfter(this.offset,
-							RedisStreamSseBackplane.this.batchSize, READ_BATCH_BYTES);
-					if (entries.isEmpty()) {
-						// Nothing new: wait for the next entry, then read on in bounded pages.
-						if (connection == null) {
-							connection = RedisStreamSseBackplane.this.connectionFactory.getConnection();
-						}
-						entries = waitForEntry(connection);
+					if (connection == null) {
+						connection = RedisStreamSseBackplane.this.connectionFactory.getConnection();
 					}
+					List<RedisStreamEntry> entries = read(connection);
 					if (!RedisStreamSseBackplane.this.available) {
 						logger.info("Redis is reachable again; delivering SSE events after " + this.offset);
 					}
@@ -315,9 +323,12 @@ public final class RedisStreamSseBackplane implements SseBackplane {
 			closeQuietly(connection);
 		}
 
-		private List<RedisStreamEntry> waitForEntry(RedisConnection connection) {
+		/** The next entries, waiting up to the poll timeout for one; at most {@code readCount} of them. */
+		private List<RedisStreamEntry> read(RedisConnection connection) {
 			List<ByteRecord> records = connection.streamCommands()
-				.xRead(StreamReadOptions.empty().block(RedisStreamSseBackplane.this.pollTimeout).count(1),
+				.xRead(StreamReadOptions.empty()
+					.block(RedisStreamSseBackplane.this.pollTimeout)
+					.count(RedisStreamSseBackplane.this.readCount),
 						StreamOffset.create(RedisStreamSseBackplane.this.store.keys().stream(),
 								ReadOffset.from(this.offset)));
 			if (records == null || records.isEmpty()) {

@@ -71,33 +71,42 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 			""";
 
 	/**
-	 * Appends an event with the next sequence; returns {generation, sequence, timestamp}. An
-	 * entry that is not this store's with a higher id (written by someone else) would make
-	 * every append fail: the stream then starts a new generation.
+	 * Appends a batch of events (ARGV[3..]: topics, broadcast flag and body of each) with the
+	 * next sequences, in order; returns {generation, first sequence, timestamp}. An entry
+	 * that is not this store's with a higher id (written by someone else) would make every
+	 * append fail: the stream then starts a new generation. The sequence counter moves only
+	 * for entries that were added, so sequences stay dense.
 	 */
 	private static final Script APPEND = Script.of(ENSURE_GENERATION + """
-			local function append()
-			  local n = tonumber(redis.call('HGET', KEYS[2], 'n')) + 1
-			  local t = redis.call('TIME')
-			  local ts = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-			  local added = redis.pcall('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], n .. '-0', 'g', g, 'ts', ts,
-			      't', ARGV[3], 'b', ARGV[4], 'd', ARGV[5])
-			  if type(added) ~= 'table' or not added.err then
-			    redis.call('HSET', KEYS[2], 'n', n) -- only once the entry is in: sequences stay dense
-			  end
-			  return added, n, ts
+			local t = redis.call('TIME')
+			local ts = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+			local first = tonumber(redis.call('HGET', KEYS[2], 'n')) + 1
+			local function add(n, i)
+			  return redis.pcall('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], n .. '-0', 'g', g, 'ts', ts,
+			      't', ARGV[i], 'b', ARGV[i + 1], 'd', ARGV[i + 2])
 			end
-			local added, n, ts = append()
+			local added = add(first, 3)
 			if type(added) == 'table' and added.err and string.find(added.err, 'equal or smaller', 1, true) then
 			  g = ARGV[1]
 			  redis.call('DEL', KEYS[1])
 			  redis.call('HSET', KEYS[2], 'g', g, 'n', 0, 'r', run)
-			  added, n, ts = append()
+			  first = 1
+			  added = add(first, 3)
 			end
 			if type(added) == 'table' and added.err then
 			  return redis.error_reply(added.err)
 			end
-			return {g, n, ts}
+			local n = first
+			for i = 6, #ARGV, 3 do
+			  added = add(n + 1, i)
+			  if type(added) == 'table' and added.err then
+			    redis.call('HSET', KEYS[2], 'n', n)
+			    return redis.error_reply(added.err)
+			  end
+			  n = n + 1
+			end
+			redis.call('HSET', KEYS[2], 'n', n)
+			return {g, first, ts}
 			""");
 
 	/** Returns {generation, last sequence}. */
@@ -150,38 +159,19 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 			""");
 
 	/**
-	 * Reads the entries after stream id ARGV[1]: at most ARGV[2], and no more once their
-	 * data reaches ARGV[3] bytes.
+	 * Trims entries older than ARGV[1] milliseconds by Redis's clock (the one that stamped
+	 * them: a node whose clock runs ahead must not trim what is still young), reading at
+	 * most ARGV[2] entries; returns how many.
 	 */
-	private static final Script READ_AFTER = Script.of("""
-			local entries = redis.call('XRANGE', KEYS[1], '(' .. ARGV[1], '+', 'COUNT', ARGV[2])
-			local bytes = 0
-			for i, entry in ipairs(entries) do
-			  local fields = entry[2]
-			  for j = 1, #fields, 2 do
-			    if fields[j] == 'd' then
-			      bytes = bytes + #fields[j + 1]
-			    end
-			  end
-			  if bytes >= tonumber(ARGV[3]) then
-			    local page = {}
-			    for k = 1, i do
-			      page[k] = entries[k]
-			    end
-			    return page
-			  end
-			end
-			return entries
-			""");
-
-	/** Trims entries older than ARGV[1] (epoch millis), reading at most ARGV[2] entries; returns how many. */
 	private static final Script TRIM_BY_AGE = Script.of("""
+			local t = redis.call('TIME')
+			local cutoff = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - tonumber(ARGV[1])
 			local entries = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', ARGV[2])
 			local keep = nil
 			for _, entry in ipairs(entries) do
 			  local fields = entry[2]
 			  for i = 1, #fields, 2 do
-			    if fields[i] == 'ts' and tonumber(fields[i + 1]) >= tonumber(ARGV[1]) then
+			    if fields[i] == 'ts' and (tonumber(fields[i + 1]) or 0) >= cutoff then
 			      keep = entry[1]
 			    end
 			  end
@@ -204,6 +194,12 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 
 	private static final Duration TRIM_INTERVAL = Duration.ofSeconds(1);
 
+	/** The most events appended in one script call (concurrent publishes are batched). */
+	static final int APPEND_BATCH_EVENTS = 256;
+
+	/** The most body bytes appended in one script call (plus at most one event). */
+	static final long APPEND_BATCH_BYTES = 1024 * 1024;
+
 	/** The most entries one page read fetches, so a page of large events stays bounded. */
 	static final int PAGE_ENTRIES = 100;
 
@@ -217,6 +213,9 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 	private final Duration maxAge;
 
 	private final Clock clock;
+
+	private final BatchingAppender appender = new BatchingAppender(this::appendAll, APPEND_BATCH_EVENTS,
+			APPEND_BATCH_BYTES);
 
 	private volatile long lastTrimMillis;
 
@@ -248,13 +247,40 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 
 	@Override
 	public StoredEvent append(OutgoingEvent event) {
-		byte[] topics = utf8(String.join("\n", event.topics()));
-		List<?> result = execute((connection) -> eval(connection, APPEND, ReturnType.MULTI, 2, this.keys.stream(),
-				this.keys.generation(), candidateGeneration(), this.maxLength, topics, event.broadcast() ? TRUE : FALSE,
-				event.encoded().body()));
-		String id = new RedisEventId(string(result.get(0)), number(result.get(1))).toString();
-		return new StoredEvent(id, event.topics(), event.broadcast(), event.encoded().withId(id),
-				number(result.get(2)));
+		return this.appender.append(event);
+	}
+
+	/** Append a batch in one script call: the events get consecutive ids, in order. */
+	private List<StoredEvent> appendAll(List<OutgoingEvent> events) {
+		byte[][] args = new byte[2 + 3 * events.size()][];
+		args[0] = candidateGeneration();
+		args[1] = this.maxLength;
+		for (int i = 0; i < events.size(); i++) {
+			OutgoingEvent event = events.get(i);
+			args[2 + 3 * i] = utf8(String.join("\n", event.topics()));
+			args[3 + 3 * i] = event.broadcast() ? TRUE : FALSE;
+			args[4 + 3 * i] = event.encoded().body();
+		}
+		List<?> result = execute((connection) -> eval(connection, APPEND, ReturnType.MULTI, 2,
+				keysAnd(this.keys.stream(), this.keys.generation(), args)));
+		String generation = string(result.get(0));
+		long first = number(result.get(1));
+		long timestamp = number(result.get(2));
+		List<StoredEvent> stored = new ArrayList<>(events.size());
+		for (int i = 0; i < events.size(); i++) {
+			OutgoingEvent event = events.get(i);
+			String id = new RedisEventId(generation, first + i).toString();
+			stored.add(new StoredEvent(id, event.topics(), event.broadcast(), event.encoded().withId(id), timestamp));
+		}
+		return stored;
+	}
+
+	private static byte[][] keysAnd(byte[] first, byte[] second, byte[][] args) {
+		byte[][] all = new byte[args.length + 2][];
+		all[0] = first;
+		all[1] = second;
+		System.arraycopy(args, 0, all, 2, args.length);
+		return all;
 	}
 
 	@Override
@@ -312,25 +338,6 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 				reached == upTo.sequence());
 	}
 
-	/**
-	 * Read the entries after a stream id, in stream order: at most {@code maxEntries}, and
-	 * no more once their data reaches {@code maxBytes} (so at least one when there is one).
-	 * @param streamId the stream id of the last entry read
-	 * @param maxEntries the most entries
-	 * @param maxBytes the most data bytes (plus at most one entry)
-	 * @return the entries, possibly none
-	 * @throws SseBackplaneException if Redis cannot be reached
-	 */
-	List<RedisStreamEntry> readAfter(String streamId, int maxEntries, long maxBytes) {
-		List<?> result = execute((connection) -> eval(connection, READ_AFTER, ReturnType.MULTI, 1, this.keys.stream(),
-				utf8(streamId), utf8(Integer.toString(maxEntries)), utf8(Long.toString(maxBytes))));
-		List<RedisStreamEntry> entries = new ArrayList<>(result.size());
-		for (Object raw : result) {
-			entries.add(RedisStreamEntry.of(raw));
-		}
-		return entries;
-	}
-
 	@Override
 	public void evictExpired() {
 		long now = this.clock.millis();
@@ -338,10 +345,10 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 			return;
 		}
 		this.lastTrimMillis = now;
-		byte[] cutoff = utf8(Long.toString(now - this.maxAge.toMillis()));
+		byte[] maxAgeMillis = utf8(Long.toString(this.maxAge.toMillis()));
 		try {
-			execute((connection) -> eval(connection, TRIM_BY_AGE, ReturnType.INTEGER, 1, this.keys.stream(), cutoff,
-					TRIM_BATCH));
+			execute((connection) -> eval(connection, TRIM_BY_AGE, ReturnType.INTEGER, 1, this.keys.stream(),
+					maxAgeMillis, TRIM_BATCH));
 		}
 		catch (SseBackplaneException ex) {
 			logger.debug("Could not trim the SSE stream by age", ex);

@@ -19,6 +19,7 @@ import io.github.ssestarter.store.HistoryPage;
 import io.github.ssestarter.store.OutgoingEvent;
 import io.github.ssestarter.store.SseEventStore;
 import io.github.ssestarter.store.StoredEvent;
+import io.github.ssestarter.support.DeliveryCheck;
 import io.github.ssestarter.support.LocalRedis;
 
 import static io.github.ssestarter.support.HistoryReads.ids;
@@ -129,6 +130,56 @@ class RedisStreamSseEventStoreTest {
 		store.evictExpired();
 		assertThat(readAll(store, start, recent.id(), (e) -> true).reset()).isEqualTo(HistoryPage.Reset.EXPIRED);
 		assertThat(ids(readAll(store, old.id(), recent.id(), (e) -> true))).containsExactly(recent.id());
+	}
+
+	@Test
+	void aNodeWhoseClockRunsAheadDoesNotTrimYoungEvents() {
+		Clock ahead = Clock.offset(Clock.systemUTC(), Duration.ofHours(1));
+		RedisStreamSseEventStore store = store(1000, Duration.ofMinutes(5), ahead);
+		String start = store.latestId();
+		StoredEvent young = append(store, "young", "a");
+		store.evictExpired();
+		assertThat(ids(readAll(store, start, young.id(), (e) -> true))).containsExactly(young.id());
+	}
+
+	@Test
+	void concurrentPublishesGetDenseIdsOncePerEventInBatches() throws Exception {
+		RedisStreamSseEventStore store = store(100_000, Duration.ofMinutes(5), Clock.systemUTC());
+		String start = store.latestId();
+		int threads = 8;
+		int each = 250;
+		java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+		List<java.util.concurrent.Future<List<StoredEvent>>> results = new ArrayList<>();
+		for (int t = 0; t < threads; t++) {
+			int thread = t;
+			results.add(pool.submit(() -> {
+				List<StoredEvent> mine = new ArrayList<>();
+				for (int i = 0; i < each; i++) {
+					mine.add(append(store, thread + ":" + i, "t" + thread));
+				}
+				return mine;
+			}));
+		}
+		List<String> ids = new ArrayList<>();
+		for (var result : results) {
+			List<StoredEvent> mine = result.get();
+			for (int i = 1; i < mine.size(); i++) {
+				assertThat(DeliveryCheck.sequence(mine.get(i).id())).as("one thread's events keep their order")
+					.isGreaterThan(DeliveryCheck.sequence(mine.get(i - 1).id()));
+			}
+			mine.forEach((event) -> ids.add(event.id()));
+		}
+		pool.shutdown();
+		long first = DeliveryCheck.sequence(start) + 1;
+		assertThat(ids.stream().map(DeliveryCheck::sequence).sorted().toList()).as("dense, each once")
+			.isEqualTo(java.util.stream.LongStream.range(first, first + threads * each).boxed().toList());
+		HistoryPage all = readAll(store, start, store.latestId(), (e) -> true);
+		assertThat(all.events()).hasSize(threads * each);
+		for (StoredEvent event : all.events()) {
+			String data = new String(event.frame().bytes(), StandardCharsets.UTF_8);
+			String thread = data.substring(data.indexOf("data: ") + 6, data.indexOf(':', data.indexOf("data: ") + 6));
+			assertThat(event.topics()).containsExactly("t" + thread);
+		}
 	}
 
 	@Test

@@ -59,6 +59,9 @@ public final class TestEngines {
 		return build(true);
 	}
 
+	/** Wraps the engine's history, for tests that make it misbehave. */
+	public java.util.function.UnaryOperator<io.github.ssestarter.store.SseEventStore> storeWrapper = (store) -> store;
+
 	public SseEngine build(boolean subscribeUserTopic) {
 		SseEngineSettings settings = new SseEngineSettings(
 				new SseConnectionSettings(this.maxQueuedEvents, this.maxQueuedBytes, this.policy, this.maxBatchBytes),
@@ -67,8 +70,9 @@ public final class TestEngines {
 				this.perUserPolicy, subscribeUserTopic);
 		InMemorySseEventStore store = new InMemorySseEventStore(this.history, this.historyBytes, Duration.ofMinutes(5),
 				Clock.systemUTC());
-		return new SseEngine(settings, new DefaultSseEventEncoder(JsonMapper.builder().build()), store,
-				new LocalSseBackplane(store), SseWriterExecutor.platformThreads(this.writerThreads, this.maxWriterThreads));
+		io.github.ssestarter.store.SseEventStore history = this.storeWrapper.apply(store);
+		return new SseEngine(settings, new DefaultSseEventEncoder(JsonMapper.builder().build()), history,
+				new LocalSseBackplane(history), SseWriterExecutor.platformThreads(this.writerThreads, this.maxWriterThreads));
 	}
 
 	public static SseSubscription topics(String... topics) {

@@ -1,0 +1,146 @@
+package io.github.ssestarter.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import io.github.ssestarter.backplane.SseBackplane;
+import io.github.ssestarter.encode.EncodedEvent;
+import io.github.ssestarter.store.HistoryPage;
+import io.github.ssestarter.store.OutgoingEvent;
+import io.github.ssestarter.store.StoredEvent;
+import io.github.ssestarter.support.LocalRedis;
+import io.github.ssestarter.support.TcpProxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The backplane's reader against a redis-server of its own, reached through a proxy the test can stall. */
+class RedisStreamSseBackplaneTest {
+
+	private final RedisStreamKeys keys = RedisStreamKeys.of("backplane-test");
+
+	private LocalRedis.Server redis;
+
+	private TcpProxy proxy;
+
+	private LettuceConnectionFactory direct;
+
+	private LettuceConnectionFactory proxied;
+
+	@BeforeEach
+	void start() throws Exception {
+		LocalRedis.requireServers();
+		this.redis = new LocalRedis.Server().start();
+		this.proxy = new TcpProxy(this.redis.port());
+		this.direct = LocalRedis.connectionFactory(this.redis.port());
+		this.proxied = LocalRedis.connectionFactory(this.proxy.port());
+	}
+
+	@AfterEach
+	void stop() throws Exception {
+		this.proxied.destroy();
+		this.direct.destroy();
+		this.proxy.close();
+		this.redis.close();
+	}
+
+	@Test
+	void afterAStopAndStartWhileTheOldReaderIsStuckInACallEveryEventIsDeliveredOnce() throws Exception {
+		RedisStreamSseEventStore publisher = store(this.direct);
+		RedisStreamSseEventStore store = store(this.proxied);
+		RedisStreamSseBackplane backplane = new RedisStreamSseBackplane(this.proxied, store, 100, 1 << 20,
+				Duration.ofMillis(200));
+		Recording delivery = new Recording();
+		backplane.start(store.latestId(), delivery);
+		String first = publish(publisher, "first");
+		await().until(() -> delivery.ids.contains(first));
+
+		this.proxy.stall(); // the reader is now stuck in its blocking read
+		Thread.sleep(300);
+		backplane.stop();
+		backplane.start(delivery.ids.get(delivery.ids.size() - 1), delivery); // as an engine that resumes does
+		this.proxy.restore();
+		List<String> published = new CopyOnWriteArrayList<>(List.of(first));
+		for (int i = 0; i < 20; i++) {
+			published.add(publish(publisher, "e" + i));
+		}
+		await().atMost(Duration.ofSeconds(20)).until(() -> delivery.ids.size() >= published.size()
+				&& readerThreads() == 1);
+		String last = publish(publisher, "last");
+		published.add(last);
+		await().atMost(Duration.ofSeconds(10)).until(() -> delivery.ids.contains(last));
+		assertThat(delivery.ids).as("each event once, in order, by one reader").containsExactlyElementsOf(published);
+		backplane.stop();
+	}
+
+	@Test
+	void aBacklogOfLargeEventsIsReadInBoundedPagesAndDeliveredWhole() throws Exception {
+		RedisStreamSseEventStore publisher = store(this.direct);
+		RedisStreamSseEventStore store = store(this.proxied);
+		// largest event 1 MB: at most 16 entries per read, whatever read-batch-size says
+		RedisStreamSseBackplane backplane = new RedisStreamSseBackplane(this.proxied, store, 500, 1 << 20,
+				Duration.ofMillis(200));
+		assertThat(backplane.readCount()).isEqualTo(16);
+		Recording delivery = new Recording();
+		backplane.start(store.latestId(), delivery);
+		this.proxy.stall();
+		byte[] large = new byte[512 * 1024];
+		java.util.Arrays.fill(large, (byte) 'x');
+		List<String> published = new java.util.ArrayList<>();
+		for (int i = 0; i < 120; i++) {
+			published.add(publisher.append(new OutgoingEvent(Set.of("big"), false,
+					new EncodedEvent(("data: " + new String(large, StandardCharsets.US_ASCII) + "\n\n")
+						.getBytes(StandardCharsets.US_ASCII)))).id());
+		}
+		this.proxy.restore();
+		await().atMost(Duration.ofSeconds(60)).until(() -> delivery.ids.size() >= published.size());
+		assertThat(delivery.ids).containsExactlyElementsOf(published);
+		assertThat(delivery.skips).isEmpty();
+		assertThat(backplane.isAvailable()).isTrue();
+		backplane.stop();
+	}
+
+	private RedisStreamSseEventStore store(LettuceConnectionFactory factory) {
+		return new RedisStreamSseEventStore(factory, this.keys, 100_000, Duration.ofMinutes(5), Clock.systemUTC());
+	}
+
+	private static String publish(RedisStreamSseEventStore store, String data) {
+		return store.append(new OutgoingEvent(Set.of("a"), false,
+				new EncodedEvent(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8)))).id();
+	}
+
+	private static long readerThreads() {
+		return Thread.getAllStackTraces().keySet().stream()
+			.filter((thread) -> thread.getName().equals("sse-redis-reader") && thread.isAlive())
+			.count();
+	}
+
+	private static final class Recording implements SseBackplane.Delivery {
+
+		final List<String> ids = new CopyOnWriteArrayList<>();
+
+		final List<String> skips = new CopyOnWriteArrayList<>();
+
+		@Override
+		public void deliver(StoredEvent event) {
+			this.ids.add(event.id());
+		}
+
+		@Override
+		public void skipTo(String position, HistoryPage.Reset reason) {
+			this.skips.add(position + " " + reason);
+		}
+
+	}
+
+}
