@@ -16,6 +16,12 @@ import java.util.Collection;
  * event is encoded once, stored in the replay history (which assigns its id) and queued
  * for each recipient; a client that cannot keep up loses events according to the
  * configured overflow policy, and every loss is counted.
+ * <p>
+ * With a distributed backplane (Redis), publishing fails with
+ * {@link io.github.ssestarter.backplane.SseBackplaneException} when the event cannot be
+ * stored in time. Such a failure is an unknown outcome: a store that stalled past the
+ * timeout may still keep the event and deliver it. Retrying may therefore deliver an event
+ * twice under two ids; give events that must not be applied twice a key of your own.
  *
  * @since 0.1.0
  */

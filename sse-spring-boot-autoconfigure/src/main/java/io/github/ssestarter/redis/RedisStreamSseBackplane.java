@@ -350,7 +350,8 @@ public final class RedisStreamSseBackplane implements SseBackplane {
 		private void checkGeneration() {
 			long check = ++RedisStreamSseBackplane.this.checksStarted;
 			RedisStreamSseBackplane.this.checkRequested = false;
-			RedisEventId position = RedisStreamSseBackplane.this.store.position();
+			RedisEventId position = RedisStreamSseBackplane.this.store
+				.position((this.generation != null) ? new RedisEventId(this.generation, this.last) : null);
 			RedisStreamSseBackplane.this.delivering.lock();
 			try {
 				if (!current()) {

@@ -55,18 +55,24 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 	/**
 	 * Starts a new generation when the stream's continuity is not assured (dropping entries
 	 * of the lost one): there is no generation (keys flushed or deleted, a restart without
-	 * persistence); the generation was started by another Redis process (a restart, even
-	 * from an RDB or AOF file that may be older than what nodes delivered, or a failover to
-	 * a replica); or the stream holding its entries was deleted. Shared by the scripts.
+	 * persistence); the generation was started on another Redis dataset history, told by the
+	 * process ({@code run_id}: a restart, even from an RDB or AOF file that may be older than
+	 * what nodes delivered) and by the replication id ({@code master_replid}: a failover to a
+	 * replica, or a server that was resynchronised from another one and promoted again); or
+	 * the stream holding its entries was deleted. Shared by the scripts.
 	 */
 	private static final String ENSURE_GENERATION = """
-			local run = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)')
+			local origin = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)') .. ':'
+			    .. string.match(redis.call('INFO', 'replication'), 'master_replid:(%x+)')
 			local state = redis.call('HMGET', KEYS[2], 'g', 'n', 'r')
 			local g = state[1]
-			if not g or state[3] ~= run or ((tonumber(state[2]) or 0) > 0 and redis.call('EXISTS', KEYS[1]) == 0) then
+			local function restart()
 			  g = ARGV[1]
 			  redis.call('DEL', KEYS[1])
-			  redis.call('HSET', KEYS[2], 'g', g, 'n', 0, 'r', run)
+			  redis.call('HSET', KEYS[2], 'g', g, 'n', 0, 'r', origin)
+			end
+			if not g or state[3] ~= origin or ((tonumber(state[2]) or 0) > 0 and redis.call('EXISTS', KEYS[1]) == 0) then
+			  restart()
 			end
 			""";
 
@@ -87,9 +93,7 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 			end
 			local added = add(first, 3)
 			if type(added) == 'table' and added.err and string.find(added.err, 'equal or smaller', 1, true) then
-			  g = ARGV[1]
-			  redis.call('DEL', KEYS[1])
-			  redis.call('HSET', KEYS[2], 'g', g, 'n', 0, 'r', run)
+			  restart()
 			  first = 1
 			  added = add(first, 3)
 			end
@@ -109,9 +113,19 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 			return {g, first, ts}
 			""");
 
-	/** Returns {generation, last sequence}. */
+	/**
+	 * Returns {generation, last sequence}. ARGV[2] and ARGV[3], when given, are the
+	 * generation and the last sequence a reader has delivered: a counter below that in the
+	 * same generation means ids are being issued again (Redis lost data in a way its ids did
+	 * not show), so the stream starts a new generation.
+	 */
 	private static final Script POSITION = Script.of(ENSURE_GENERATION + """
-			return {g, tonumber(redis.call('HGET', KEYS[2], 'n'))}
+			local n = tonumber(redis.call('HGET', KEYS[2], 'n'))
+			if ARGV[2] and g == ARGV[2] and n < tonumber(ARGV[3]) then
+			  restart()
+			  n = 0
+			end
+			return {g, n}
 			""");
 
 	/**
@@ -362,12 +376,26 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 	 * @throws SseBackplaneException if Redis cannot be reached
 	 */
 	RedisEventId position() {
-		return execute(this::position);
+		return execute((connection) -> position(connection, null));
 	}
 
-	private RedisEventId position(RedisConnection connection) {
-		List<?> result = eval(connection, POSITION, ReturnType.MULTI, 2, this.keys.stream(), this.keys.generation(),
-				candidateGeneration());
+	/**
+	 * Where the stream stands, for a reader that has delivered up to {@code delivered}: if
+	 * the stream's counter is below it in the same generation, a new generation starts.
+	 * @param delivered the last event the reader delivered, or {@code null}
+	 * @return the position
+	 * @throws SseBackplaneException if Redis cannot be reached
+	 */
+	RedisEventId position(@Nullable RedisEventId delivered) {
+		return execute((connection) -> position(connection, delivered));
+	}
+
+	private RedisEventId position(RedisConnection connection, @Nullable RedisEventId delivered) {
+		List<?> result = (delivered != null)
+				? eval(connection, POSITION, ReturnType.MULTI, 2, this.keys.stream(), this.keys.generation(),
+						candidateGeneration(), utf8(delivered.generation()), utf8(Long.toString(delivered.sequence())))
+				: eval(connection, POSITION, ReturnType.MULTI, 2, this.keys.stream(), this.keys.generation(),
+						candidateGeneration());
 		return new RedisEventId(string(result.get(0)), number(result.get(1)));
 	}
 

@@ -97,6 +97,71 @@ class RedisFaultsIntegrationTest {
 	}
 
 	@Test
+	void aFailoverToAReplicaThatLaggedStartsANewGenerationInsteadOfReusingIds() throws Exception {
+		LocalRedis.Server replica = new LocalRedis.Server().startReplicaOf(this.redis);
+		this.resources.add(replica);
+		Node a = node();
+		Node b = node();
+		Client onA = a.subscribe();
+		Client onB = b.subscribe();
+		publish(a, "x1", "x2", "x3");
+		String stream = "{" + a.prefix + "}:events";
+		await().atMost(Duration.ofSeconds(10)).until(() -> replica.cli("XLEN", stream).equals("3"));
+		replica.pause(); // the replica falls behind
+		publish(b, "m1", "m2", "m3");
+		onA.receiveUpTo(last());
+		onB.receiveUpTo(last());
+
+		this.redis.kill();
+		replica.resume();
+		replica.promote(); // m1..m3 never reached it
+		a.proxy.retarget(replica.port());
+		b.proxy.retarget(replica.port());
+
+		publishOnceRedisAnswers(a, "a1");
+		publish(b, "a2", "a3");
+		assertThat(this.publishedIds).as("every id means one event").doesNotHaveDuplicates();
+		onA.verifyUpTo(last(), 1);
+		onB.verifyUpTo(last(), 1);
+	}
+
+	@Test
+	void aFailBackToAPrimaryThatResyncedFromALaggingReplicaStartsANewGeneration() throws Exception {
+		// The primary's process (run_id) never changes here: only its data does.
+		LocalRedis.Server replica = new LocalRedis.Server().start();
+		this.resources.add(replica);
+		TcpProxy replication = new TcpProxy(this.redis.port());
+		this.resources.add(replication);
+		replica.cli("REPLICAOF", "127.0.0.1", Integer.toString(replication.port()));
+		await().atMost(Duration.ofSeconds(10)).until(() -> replica.info("replication").contains("master_link_status:up"));
+		Node a = node();
+		Node b = node();
+		Client onA = a.subscribe();
+		Client onB = b.subscribe();
+		publish(a, "e1", "e2", "e3");
+		String generation = "{" + a.prefix + "}:generation";
+		await().atMost(Duration.ofSeconds(10)).until(() -> replica.cli("HGET", generation, "n").equals("3"));
+		replication.stall(); // the replica lags from here on
+		publish(a, "m1", "m2");
+		publish(b, "m3", "m4");
+		onA.receiveUpTo(last());
+		onB.receiveUpTo(last());
+
+		replica.promote();
+		this.redis.cli("REPLICAOF", "127.0.0.1", Integer.toString(replica.port())); // resyncs: m1..m4 are gone
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.redis.info("replication").contains("master_link_status:up"));
+		this.redis.promote();
+
+		publishOnceRedisAnswers(a, "a1");
+		publish(b, "a2", "a3");
+		publish(a, "a4", "a5");
+		assertThat(this.publishedIds).as("every id means one event").doesNotHaveDuplicates();
+		onA.verifyUpTo(last(), 1);
+		onB.verifyUpTo(last(), 1);
+	}
+
+	@Test
 	void aFlushWhileANodeLagsIsAResetOnThatNodeNotASilentGap() throws Exception {
 		Node a = node();
 		Node b = node();
