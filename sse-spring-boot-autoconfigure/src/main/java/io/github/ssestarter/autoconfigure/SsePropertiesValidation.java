@@ -130,7 +130,8 @@ final class SsePropertiesValidation {
 		String prefix = redis.getKeyPrefix();
 		if (prefix != null && !isValidKeyPrefix(prefix)) {
 			reject("backplane.redis.keyPrefix", "sse.backplane.redis.key-prefix must be 1 to 100 visible ASCII "
-					+ "characters without braces (was '" + prefix + "')");
+					+ "characters without braces: the keys are {<prefix>}:events and {<prefix>}:generation, the braces "
+					+ "(a Redis Cluster hash tag) are added for you (was '" + prefix + "')");
 		}
 		if (redis.getHistoryLength() < 1 || redis.getHistoryLength() > 100_000_000) {
 			reject("backplane.redis.historyLength", "sse.backplane.redis.history-length must be from 1 to 100000000 "

@@ -90,7 +90,7 @@ public final class SseRedisAutoConfiguration {
 		if (commandTimeout != null && !commandTimeout.isZero() && pollTimeout.multipliedBy(2).compareTo(commandTimeout) > 0) {
 			throw new InvalidConfigurationPropertyValueException("sse.backplane.redis.poll-timeout", pollTimeout,
 					"It must be at most half of the Redis command timeout (spring.data.redis.timeout, "
-							+ commandTimeout + "), so that an idle blocking read returns before the client gives up "
+							+ commandTimeout.toMillis() + "ms), so that an idle blocking read returns before the client gives up "
 							+ "on it. Lower sse.backplane.redis.poll-timeout or raise spring.data.redis.timeout.");
 		}
 	}

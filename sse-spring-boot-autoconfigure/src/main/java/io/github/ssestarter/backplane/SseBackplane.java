@@ -75,6 +75,16 @@ public interface SseBackplane {
 	}
 
 	/**
+	 * Entries of the shared store skipped because they are not events (written by another
+	 * program, or damaged).
+	 * @return the count since start
+	 * @since 0.2.0
+	 */
+	default long skippedEntries() {
+		return 0;
+	}
+
+	/**
 	 * How long the last event took from being stored to being delivered on this node.
 	 * @return milliseconds, or 0 for a backplane that delivers on the publishing thread
 	 */

@@ -3,7 +3,6 @@ package io.github.ssestarter.engine;
 import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 
@@ -75,13 +74,12 @@ final class SseDispatcher {
 	 * stream, between two deliveries, and go on after {@code position}. A stream that is
 	 * catching up does not take the notice: its history read gets the reset instead.
 	 * @param position the id after which delivery goes on
-	 * @param notice the notice for streams whose last event delivered is the given id
+	 * @param frame the notice
 	 * @return how many streams took the notice
 	 */
-	int skipTo(String position, Function<String, SseFrame> notice) {
+	int skipTo(String position, SseFrame frame) {
 		this.lock.lock();
 		try {
-			SseFrame frame = notice.apply(this.lastDeliveredId);
 			this.lastDeliveredId = position;
 			int told = 0;
 			for (SseConnection connection : this.registry.connections()) {

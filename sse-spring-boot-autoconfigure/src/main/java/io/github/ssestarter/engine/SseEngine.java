@@ -658,14 +658,15 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 
 		@Override
 		public void skipTo(String position, HistoryPage.Reset reason) {
-			ResetReason told = (reason == HistoryPage.Reset.EXPIRED) ? ResetReason.LAGGED : ResetReason.UNKNOWN;
-			int streams = SseEngine.this.dispatcher.skipTo(position,
-					(lastDelivered) -> resetFrame(told, lastDelivered, 0, position));
+			// Which events each stream missed is not known here (they are lost): the notice
+			// says where it goes on, not what the stream last had.
+			ResetReason told = ResetReason.UNKNOWN;
+			int streams = SseEngine.this.dispatcher.skipTo(position, resetFrame(told, null, 0, position));
 			SseEngine.this.counters.recordResets(told, streams);
 			if (streams > 0 || logger.isDebugEnabled()) {
 				String message = "SSE delivery on this node skipped to " + position + ": the events before it that "
-						+ "it had not delivered cannot be (" + told.value() + "); " + streams
-						+ " streams were sent sse.reset";
+						+ "it had not delivered cannot be (" + reason.name().toLowerCase(java.util.Locale.ROOT)
+						+ "); sse.reset sent to " + streams + ((streams == 1) ? " stream" : " streams");
 				if (streams > 0) {
 					logger.info(message);
 				}

@@ -33,7 +33,8 @@ import io.github.ssestarter.engine.SseEngine;
  * <tr><td>{@code sse.events.published} / {@code .delivered} / {@code .dropped{reason}} / {@code .replayed} / {@code .caught.up}</td><td>counters</td></tr>
  * <tr><td>{@code sse.catchups} / {@code sse.resets{reason}}</td><td>counters: streams that fell behind, {@code sse.reset} events sent</td></tr>
  * <tr><td>{@code sse.delivery.latency}</td><td>timer: publish to flush, per live event</td></tr>
- * <tr><td>{@code sse.backplane.errors} / {@code sse.backplane.lag}</td><td>counter / gauge of the backplane</td></tr>
+ * <tr><td>{@code sse.backplane.errors} / {@code sse.backplane.skipped} / {@code sse.backplane.lag}</td><td>counters
+ * / gauge of the backplane</td></tr>
  * </table>
  *
  * @since 0.1.0
@@ -105,6 +106,9 @@ public class SseMetrics implements MeterBinder {
 		}
 		FunctionCounter.builder("sse.backplane.errors", this.engine.backplane(), SseBackplane::errorCount)
 			.description("Failed publishes and reads of the backplane")
+			.register(registry);
+		FunctionCounter.builder("sse.backplane.skipped", this.engine.backplane(), SseBackplane::skippedEntries)
+			.description("Entries of the shared stream skipped because they are not SSE events")
 			.register(registry);
 		TimeGauge.builder("sse.backplane.lag", this.engine.backplane(), TimeUnit.MILLISECONDS, SseBackplane::lagMillis)
 			.description("Time from storing the last event to delivering it on this node")

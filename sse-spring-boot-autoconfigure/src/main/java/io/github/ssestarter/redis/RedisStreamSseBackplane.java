@@ -174,11 +174,18 @@ public final class RedisStreamSseBackplane implements SseBackplane {
 		if (target == null) {
 			return true;
 		}
-		long deadline = System.nanoTime() + timeout.toNanos();
+		// Without Redis the reader cannot catch up: answer at once rather than hold a request
+		// thread (after a node restart, every client reconnects with an id).
+		long deadline = System.nanoTime() + (this.available ? timeout.toNanos() : 0);
 		long checksBefore = this.checksStarted;
+		RedisEventId at = this.delivered;
+		if (at != null && at.generation().equals(target.generation()) && target.sequence() > at.sequence()
+				&& !issued(target)) {
+			return true; // made up: never issued, the history says so (no wait, no retry loop)
+		}
 		synchronized (this.progress) {
 			for (;;) {
-				RedisEventId at = this.delivered;
+				at = this.delivered;
 				if (at != null && at.generation().equals(target.generation())) {
 					if (target.sequence() <= at.sequence()) {
 						return true;
@@ -202,6 +209,17 @@ public final class RedisStreamSseBackplane implements SseBackplane {
 					return false;
 				}
 			}
+		}
+	}
+
+	/** Whether Redis has issued the id (an unreachable Redis counts as yes: the node is then behind). */
+	private boolean issued(RedisEventId id) {
+		try {
+			RedisEventId position = this.store.position();
+			return !position.generation().equals(id.generation()) || id.sequence() <= position.sequence();
+		}
+		catch (SseBackplaneException ex) {
+			return true;
 		}
 	}
 
@@ -231,11 +249,7 @@ public final class RedisStreamSseBackplane implements SseBackplane {
 		return this.lagMillis;
 	}
 
-	/**
-	 * Stream entries skipped because they are not events of the store (written by someone
-	 * else, or damaged).
-	 * @return the count since start
-	 */
+	@Override
 	public long skippedEntries() {
 		return this.skippedEntries.sum();
 	}
@@ -264,6 +278,9 @@ public final class RedisStreamSseBackplane implements SseBackplane {
 
 		private boolean warnedSkipped;
 
+		/** An entry of another generation met in the stream, before the check that explains it. */
+		private @Nullable String suspect;
+
 		Reader(@Nullable RedisEventId start, Delivery delivery) {
 			this.start = start;
 			this.delivery = delivery;
@@ -287,10 +304,7 @@ public final class RedisStreamSseBackplane implements SseBackplane {
 						connection = RedisStreamSseBackplane.this.connectionFactory.getConnection();
 					}
 					List<RedisStreamEntry> entries = read(connection);
-					if (!RedisStreamSseBackplane.this.available) {
-						logger.info("Redis is reachable again; delivering SSE events after " + this.offset);
-					}
-					RedisStreamSseBackplane.this.available = true;
+					reachable();
 					backoff = 50;
 					if (entries.isEmpty()) {
 						this.checkGeneration = true; // idle: a new generation would not show in the stream
@@ -306,8 +320,8 @@ public final class RedisStreamSseBackplane implements SseBackplane {
 					RedisStreamSseBackplane.this.errors.increment();
 					if (RedisStreamSseBackplane.this.available) {
 						if (ex instanceof RuntimeException) {
-							logger.warn("Lost Redis while reading SSE events; retrying (local streams stay open): "
-									+ ex);
+							logger.warn("Lost Redis (" + RedisStreamSseBackplane.this.store.describeServer()
+									+ ") while reading SSE events; retrying (local streams stay open): " + ex);
 						}
 						else {
 							logger.error("Unexpected error while reading SSE events from Redis; retrying", ex);
@@ -324,6 +338,13 @@ public final class RedisStreamSseBackplane implements SseBackplane {
 		}
 
 		/** The next entries, waiting up to the poll timeout for one; at most {@code readCount} of them. */
+		private void reachable() {
+			if (!RedisStreamSseBackplane.this.available) {
+				logger.info("Redis is reachable again; this node delivers SSE events again");
+			}
+			RedisStreamSseBackplane.this.available = true;
+		}
+
 		private List<RedisStreamEntry> read(RedisConnection connection) {
 			List<ByteRecord> records = connection.streamCommands()
 				.xRead(StreamReadOptions.empty()
@@ -352,6 +373,7 @@ public final class RedisStreamSseBackplane implements SseBackplane {
 			RedisStreamSseBackplane.this.checkRequested = false;
 			RedisEventId position = RedisStreamSseBackplane.this.store
 				.position((this.generation != null) ? new RedisEventId(this.generation, this.last) : null);
+			reachable();
 			RedisStreamSseBackplane.this.delivering.lock();
 			try {
 				if (!current()) {
@@ -369,8 +391,9 @@ public final class RedisStreamSseBackplane implements SseBackplane {
 					}
 				}
 				else if (!position.generation().equals(this.generation)) {
-					logger.info("The SSE stream in Redis started a new generation (Redis restarted, failed over, "
-							+ "or lost its keys); streams on this node are told to reset");
+					logger.info("The SSE stream in Redis started a new generation of ids (Redis restarted, failed "
+							+ "over, or lost its keys): events of the old one that this node had not delivered are "
+							+ "lost, and its streams are sent sse.reset");
 					joinAt(position.generation(), 0);
 					this.delivery.skipTo(new RedisEventId(position.generation(), 0).toString(),
 							HistoryPage.Reset.UNKNOWN);
@@ -386,6 +409,7 @@ public final class RedisStreamSseBackplane implements SseBackplane {
 		}
 
 		private void joinAt(String generation, long sequence) {
+			this.suspect = null;
 			this.generation = generation;
 			this.last = sequence;
 			this.offset = RedisEventId.streamId(sequence);
@@ -404,14 +428,17 @@ public final class RedisStreamSseBackplane implements SseBackplane {
 					return;
 				}
 				for (RedisStreamEntry entry : entries) {
-					String generation = entry.generation();
-					if (generation != null && !generation.equals(this.generation)) {
+					StoredEvent event = RedisStreamSseBackplane.this.store.toStoredEvent(entry);
+					if (event != null && !this.generation.equals(entry.generation())
+							&& !entry.id().equals(this.suspect)) {
+						// Another generation: check the stream's before reading on. If it has not
+						// changed, this entry is a stray copy and is skipped when read again.
+						this.suspect = entry.id();
 						this.checkGeneration = true;
 						break;
 					}
-					StoredEvent event = RedisStreamSseBackplane.this.store.toStoredEvent(entry);
 					this.offset = entry.id();
-					if (event == null) {
+					if (event == null || !this.generation.equals(entry.generation())) {
 						skipped(entry);
 						continue;
 					}

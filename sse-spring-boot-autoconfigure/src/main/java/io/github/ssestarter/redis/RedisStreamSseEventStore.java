@@ -23,6 +23,8 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.ReturnType;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.util.ClassUtils;
 
 import io.github.ssestarter.backplane.SseBackplaneException;
 import io.github.ssestarter.encode.EncodedEvent;
@@ -303,7 +305,8 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 			return position().toString();
 		}
 		catch (SseBackplaneException ex) {
-			logger.warn("Redis is unavailable at start; SSE events will flow once it is reachable", ex);
+			logger.warn("Redis (" + describeServer() + ") is unavailable at start; SSE events will flow once it is "
+					+ "reachable: " + ex.getMessage());
 			return new RedisEventId(string(candidateGeneration()), 0).toString();
 		}
 	}
@@ -470,6 +473,25 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 		catch (DataAccessException ex) {
 			throw new SseBackplaneException("Redis is unavailable: " + ex.getMostSpecificCause().getMessage(), ex);
 		}
+	}
+
+	/**
+	 * Which Redis this store talks to, for log messages.
+	 * @return {@code host:port}, or how the connection is configured
+	 */
+	String describeServer() {
+		if (ClassUtils.isPresent("io.lettuce.core.RedisClient", null)
+				&& this.connectionFactory instanceof LettuceConnectionFactory lettuce) {
+			if (lettuce.getClusterConfiguration() != null) {
+				return "cluster " + lettuce.getClusterConfiguration().getClusterNodes();
+			}
+			if (lettuce.isRedisSentinelAware() && lettuce.getSentinelConfiguration() != null
+					&& lettuce.getSentinelConfiguration().getMaster() != null) {
+				return "sentinel master " + lettuce.getSentinelConfiguration().getMaster().getName();
+			}
+			return lettuce.getHostName() + ":" + lettuce.getPort();
+		}
+		return this.connectionFactory.getClass().getSimpleName();
 	}
 
 	/**

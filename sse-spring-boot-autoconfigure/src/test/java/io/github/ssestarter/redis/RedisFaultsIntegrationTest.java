@@ -246,6 +246,23 @@ class RedisFaultsIntegrationTest {
 	}
 
 	@Test
+	void aMadeUpIdOfTheCurrentGenerationIsAResetAtOnceNotARetryLoop() throws Exception {
+		Node a = node();
+		publish(a, "e1");
+		String madeUp = generationOf(last()) + "999";
+		long start = System.nanoTime();
+		try (TestSseClient client = TestSseClient.connect(a.url(), Map.of("Last-Event-ID", madeUp))) {
+			assertThat(client.next().type()).isEqualTo("sse.connected");
+			Event reset = client.next();
+			assertThat(reset.type()).isEqualTo("sse.reset");
+			assertThat(reset.data()).contains("\"reason\":\"unknown\"").contains(madeUp);
+		}
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).as("no wait for a node to catch up")
+			.isLessThan(Duration.ofSeconds(2));
+		assertThat(a.engine().counters().closed(CloseReason.BEHIND)).isZero();
+	}
+
+	@Test
 	void aNodeStartedWhileRedisIsUnreachableStartsWhereRedisStands() throws Exception {
 		Node a = node();
 		publish(a, "h1", "h2", "h3");

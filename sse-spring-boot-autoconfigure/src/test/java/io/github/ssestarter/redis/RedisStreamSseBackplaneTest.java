@@ -84,6 +84,50 @@ class RedisStreamSseBackplaneTest {
 	}
 
 	@Test
+	void anEntryThatIsNotAnEventIsSkippedAndCountedAndDeliveryGoesOn() throws Exception {
+		RedisStreamSseEventStore publisher = store(this.direct);
+		RedisStreamSseEventStore store = store(this.proxied);
+		RedisStreamSseBackplane backplane = new RedisStreamSseBackplane(this.proxied, store, 100, 1 << 20,
+				Duration.ofMillis(200));
+		Recording delivery = new Recording();
+		backplane.start(store.latestId(), delivery);
+		String first = publish(publisher, "first");
+		String stream = new String(this.keys.stream(), StandardCharsets.UTF_8);
+		String sequence = first.substring(first.lastIndexOf('-') + 1);
+		// another program's entry between two of ours
+		assertThat(this.redis.cli("XADD", stream, sequence + "-1", "foreign", "entry")).isEqualTo(sequence + "-1");
+		String second = publish(publisher, "second");
+		await().atMost(Duration.ofSeconds(10)).until(() -> delivery.ids.contains(second));
+		assertThat(delivery.ids).containsExactly(first, second);
+		assertThat(delivery.skips).isEmpty();
+		assertThat(backplane.skippedEntries()).isEqualTo(1);
+		backplane.stop();
+	}
+
+	@Test
+	void aStrayEntryOfAnotherGenerationIsSkippedOnceTheGenerationIsChecked() throws Exception {
+		RedisStreamSseEventStore publisher = store(this.direct);
+		RedisStreamSseEventStore store = store(this.proxied);
+		RedisStreamSseBackplane backplane = new RedisStreamSseBackplane(this.proxied, store, 100, 1 << 20,
+				Duration.ofMillis(200));
+		Recording delivery = new Recording();
+		backplane.start(store.latestId(), delivery);
+		String first = publish(publisher, "first");
+		await().atMost(Duration.ofSeconds(10)).until(() -> delivery.ids.contains(first));
+		String stream = new String(this.keys.stream(), StandardCharsets.UTF_8);
+		long next = Long.parseLong(first.substring(first.lastIndexOf('-') + 1)) + 1;
+		// shaped like one of the store's entries, but of a generation the stream is not in
+		this.redis.cli("XADD", stream, next + "-0", "g", "elsewhere", "ts", "1", "t", "a", "b", "0", "d", "data: x\n\n");
+		await().atMost(Duration.ofSeconds(10)).until(() -> backplane.skippedEntries() == 1);
+		String second = publish(publisher, "second"); // the stray entry holds the next id: a new generation
+		await().atMost(Duration.ofSeconds(10)).until(() -> delivery.ids.contains(second));
+		assertThat(delivery.ids).containsExactly(first, second);
+		assertThat(delivery.skips).singleElement().asString().endsWith("UNKNOWN");
+		assertThat(backplane.skippedEntries()).isEqualTo(1);
+		backplane.stop();
+	}
+
+	@Test
 	void aBacklogOfLargeEventsIsReadInBoundedPagesAndDeliveredWhole() throws Exception {
 		RedisStreamSseEventStore publisher = store(this.direct);
 		RedisStreamSseEventStore store = store(this.proxied);
