@@ -36,8 +36,8 @@ final class RedisCrossNodeBenchmark {
 	/** Measured rounds per variant; the median is reported. */
 	private static final int ROUNDS = 5;
 
-	/** Threads publishing at once (a node's request threads publishing concurrently). */
-	private static final int PUBLISHERS = 8;
+	/** Threads publishing at once (a node's request threads publishing concurrently; {@code -Dpublishers=N}). */
+	private static final int PUBLISHERS = Integer.getInteger("publishers", 8);
 
 	private static final HttpClient HTTP = HttpClient.newHttpClient();
 

@@ -92,6 +92,53 @@ public final class LocalRedis {
 			return start(List.of());
 		}
 
+		/** Start as a node of a Redis Cluster (see {@link #createCluster}). */
+		public Server startClusterNode() throws Exception {
+			return start(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf"));
+		}
+
+		/** Join cluster nodes into one cluster of masters covering every slot. */
+		public static void createCluster(List<Server> nodes) throws Exception {
+			List<String> command = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
+			for (Server node : nodes) {
+				command.add("127.0.0.1:" + node.port());
+			}
+			command.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+			Process create = new ProcessBuilder(command).redirectErrorStream(true).start();
+			String output = new String(create.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			if (!create.waitFor(30, TimeUnit.SECONDS) || create.exitValue() != 0) {
+				throw new IllegalStateException("redis-cli --cluster create failed: " + output);
+			}
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+			for (Server node : nodes) {
+				while (!node.cli("CLUSTER", "INFO").contains("cluster_state:ok")) {
+					if (System.nanoTime() > deadline) {
+						throw new IllegalStateException("The cluster did not become ready");
+					}
+					Thread.sleep(50);
+				}
+			}
+		}
+
+		/** Start as a Sentinel monitoring {@code master} as "mymaster" (quorum 1, down after 1 s). */
+		public Server startSentinel(Server master) throws Exception {
+			Path config = this.directory.resolve("sentinel.conf");
+			Files.writeString(config, "port " + this.port + "\nbind 127.0.0.1\nsentinel monitor mymaster 127.0.0.1 "
+					+ master.port() + " 1\nsentinel down-after-milliseconds mymaster 1000\n"
+					+ "sentinel failover-timeout mymaster 5000\n");
+			this.process = new ProcessBuilder("redis-server", config.toString(), "--sentinel").redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.appendTo(this.directory.resolve("redis.log").toFile()))
+				.start();
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+			while (!cli("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster").contains(Integer.toString(master.port()))) {
+				if (System.nanoTime() > deadline || !this.process.isAlive()) {
+					throw new IllegalStateException("redis-sentinel did not start on port " + this.port);
+				}
+				Thread.sleep(50);
+			}
+			return this;
+		}
+
 		/** Start as a replica of another server (which must be running). */
 		public Server startReplicaOf(Server primary) throws Exception {
 			start(List.of("--replicaof", "127.0.0.1", Integer.toString(primary.port())));
