@@ -225,6 +225,7 @@ final class ServletSseTransport implements SseTransport, WriteListener, AsyncLis
 	@Override
 	public void onError(Throwable failure) {
 		closed(CloseReason.CLIENT);
+		completeAfterError();
 	}
 
 	@Override
@@ -248,6 +249,28 @@ final class ServletSseTransport implements SseTransport, WriteListener, AsyncLis
 	@Override
 	public void onError(AsyncEvent event) {
 		closed(CloseReason.CLIENT);
+		completeAfterError();
+	}
+
+	/**
+	 * A write failed because the client went away: end the request now. Left open, the
+	 * container dispatches it to the error page, where Spring MVC fails to render an error
+	 * body as {@code text/event-stream} and logs two WARN lines for a normal disconnect.
+	 */
+	private void completeAfterError() {
+		AsyncContext context = this.async;
+		if (context == null) {
+			return;
+		}
+		this.completed.set(true);
+		try {
+			// Even if complete() was called before: a container that has an error pending
+			// dispatches to the error page unless the request is completed from here.
+			context.complete();
+		}
+		catch (IllegalStateException ex) {
+			// the container ended the request meanwhile
+		}
 	}
 
 	@Override
