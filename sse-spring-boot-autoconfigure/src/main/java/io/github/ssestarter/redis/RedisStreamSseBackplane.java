@@ -179,8 +179,8 @@ public final class RedisStreamSseBackplane implements SseBackplane {
 		long deadline = System.nanoTime() + (this.available ? timeout.toNanos() : 0);
 		long checksBefore = this.checksStarted;
 		RedisEventId at = this.delivered;
-		if (at != null && at.generation().equals(target.generation()) && target.sequence() > at.sequence()
-				&& !issued(target)) {
+		if (this.available && at != null && at.generation().equals(target.generation())
+				&& target.sequence() > at.sequence() && !issued(target)) {
 			return true; // made up: never issued, the history says so (no wait, no retry loop)
 		}
 		synchronized (this.progress) {

@@ -37,6 +37,13 @@ class RedisStreamSseBackplaneTest {
 
 	private LettuceConnectionFactory proxied;
 
+	/** Publishes straight to Redis, never through the proxy. */
+	private RedisStreamSseEventStore publisher;
+
+	private final Recording delivery = new Recording();
+
+	private RedisStreamSseBackplane backplane;
+
 	@BeforeEach
 	void start() throws Exception {
 		LocalRedis.requireServers();
@@ -44,10 +51,22 @@ class RedisStreamSseBackplaneTest {
 		this.proxy = new TcpProxy(this.redis.port());
 		this.direct = LocalRedis.connectionFactory(this.redis.port());
 		this.proxied = LocalRedis.connectionFactory(this.proxy.port());
+		this.publisher = store(this.direct);
+	}
+
+	/** A backplane reading through the proxy, started at the stream's current position. */
+	private RedisStreamSseBackplane startReading(int batchSize) {
+		RedisStreamSseEventStore store = store(this.proxied);
+		this.backplane = new RedisStreamSseBackplane(this.proxied, store, batchSize, 1 << 20, Duration.ofMillis(200));
+		this.backplane.start(store.latestId(), this.delivery);
+		return this.backplane;
 	}
 
 	@AfterEach
 	void stop() throws Exception {
+		if (this.backplane != null) {
+			this.backplane.stop();
+		}
 		this.proxied.destroy();
 		this.direct.destroy();
 		this.proxy.close();
@@ -56,102 +75,79 @@ class RedisStreamSseBackplaneTest {
 
 	@Test
 	void afterAStopAndStartWhileTheOldReaderIsStuckInACallEveryEventIsDeliveredOnce() throws Exception {
-		RedisStreamSseEventStore publisher = store(this.direct);
-		RedisStreamSseEventStore store = store(this.proxied);
-		RedisStreamSseBackplane backplane = new RedisStreamSseBackplane(this.proxied, store, 100, 1 << 20,
-				Duration.ofMillis(200));
-		Recording delivery = new Recording();
-		backplane.start(store.latestId(), delivery);
-		String first = publish(publisher, "first");
-		await().until(() -> delivery.ids.contains(first));
+		RedisStreamSseBackplane backplane = startReading(100);
+		String first = publish(this.publisher, "first");
+		await().until(() -> this.delivery.ids.contains(first));
 
 		this.proxy.stall(); // the reader is now stuck in its blocking read
 		Thread.sleep(300);
 		backplane.stop();
-		backplane.start(delivery.ids.get(delivery.ids.size() - 1), delivery); // as an engine that resumes does
+		// as an engine that resumes does
+		backplane.start(this.delivery.ids.get(this.delivery.ids.size() - 1), this.delivery);
 		this.proxy.restore();
 		List<String> published = new CopyOnWriteArrayList<>(List.of(first));
 		for (int i = 0; i < 20; i++) {
-			published.add(publish(publisher, "e" + i));
+			published.add(publish(this.publisher, "e" + i));
 		}
-		await().atMost(Duration.ofSeconds(20)).until(() -> delivery.ids.size() >= published.size()
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.delivery.ids.size() >= published.size()
 				&& readerThreads() == 1);
-		String last = publish(publisher, "last");
+		String last = publish(this.publisher, "last");
 		published.add(last);
-		await().atMost(Duration.ofSeconds(10)).until(() -> delivery.ids.contains(last));
-		assertThat(delivery.ids).as("each event once, in order, by one reader").containsExactlyElementsOf(published);
-		backplane.stop();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.delivery.ids.contains(last));
+		assertThat(this.delivery.ids).as("each event once, in order, by one reader").containsExactlyElementsOf(published);
 	}
 
 	@Test
 	void anEntryThatIsNotAnEventIsSkippedAndCountedAndDeliveryGoesOn() throws Exception {
-		RedisStreamSseEventStore publisher = store(this.direct);
-		RedisStreamSseEventStore store = store(this.proxied);
-		RedisStreamSseBackplane backplane = new RedisStreamSseBackplane(this.proxied, store, 100, 1 << 20,
-				Duration.ofMillis(200));
-		Recording delivery = new Recording();
-		backplane.start(store.latestId(), delivery);
-		String first = publish(publisher, "first");
+		RedisStreamSseBackplane backplane = startReading(100);
+		String first = publish(this.publisher, "first");
 		String stream = new String(this.keys.stream(), StandardCharsets.UTF_8);
 		String sequence = first.substring(first.lastIndexOf('-') + 1);
 		// another program's entry between two of ours
 		assertThat(this.redis.cli("XADD", stream, sequence + "-1", "foreign", "entry")).isEqualTo(sequence + "-1");
-		String second = publish(publisher, "second");
-		await().atMost(Duration.ofSeconds(10)).until(() -> delivery.ids.contains(second));
-		assertThat(delivery.ids).containsExactly(first, second);
-		assertThat(delivery.skips).isEmpty();
+		String second = publish(this.publisher, "second");
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.delivery.ids.contains(second));
+		assertThat(this.delivery.ids).containsExactly(first, second);
+		assertThat(this.delivery.skips).isEmpty();
 		assertThat(backplane.skippedEntries()).isEqualTo(1);
-		backplane.stop();
 	}
 
 	@Test
 	void aStrayEntryOfAnotherGenerationIsSkippedOnceTheGenerationIsChecked() throws Exception {
-		RedisStreamSseEventStore publisher = store(this.direct);
-		RedisStreamSseEventStore store = store(this.proxied);
-		RedisStreamSseBackplane backplane = new RedisStreamSseBackplane(this.proxied, store, 100, 1 << 20,
-				Duration.ofMillis(200));
-		Recording delivery = new Recording();
-		backplane.start(store.latestId(), delivery);
-		String first = publish(publisher, "first");
-		await().atMost(Duration.ofSeconds(10)).until(() -> delivery.ids.contains(first));
+		RedisStreamSseBackplane backplane = startReading(100);
+		String first = publish(this.publisher, "first");
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.delivery.ids.contains(first));
 		String stream = new String(this.keys.stream(), StandardCharsets.UTF_8);
 		long next = Long.parseLong(first.substring(first.lastIndexOf('-') + 1)) + 1;
 		// shaped like one of the store's entries, but of a generation the stream is not in
 		this.redis.cli("XADD", stream, next + "-0", "g", "elsewhere", "ts", "1", "t", "a", "b", "0", "d", "data: x\n\n");
 		await().atMost(Duration.ofSeconds(10)).until(() -> backplane.skippedEntries() == 1);
-		String second = publish(publisher, "second"); // the stray entry holds the next id: a new generation
-		await().atMost(Duration.ofSeconds(10)).until(() -> delivery.ids.contains(second));
-		assertThat(delivery.ids).containsExactly(first, second);
-		assertThat(delivery.skips).singleElement().asString().endsWith("UNKNOWN");
+		String second = publish(this.publisher, "second"); // the stray entry holds the next id: a new generation
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.delivery.ids.contains(second));
+		assertThat(this.delivery.ids).containsExactly(first, second);
+		assertThat(this.delivery.skips).singleElement().asString().endsWith("UNKNOWN");
 		assertThat(backplane.skippedEntries()).isEqualTo(1);
-		backplane.stop();
 	}
 
 	@Test
 	void aBacklogOfLargeEventsIsReadInBoundedPagesAndDeliveredWhole() throws Exception {
-		RedisStreamSseEventStore publisher = store(this.direct);
-		RedisStreamSseEventStore store = store(this.proxied);
 		// largest event 1 MB: at most 16 entries per read, whatever read-batch-size says
-		RedisStreamSseBackplane backplane = new RedisStreamSseBackplane(this.proxied, store, 500, 1 << 20,
-				Duration.ofMillis(200));
+		RedisStreamSseBackplane backplane = startReading(500);
 		assertThat(backplane.readCount()).isEqualTo(16);
-		Recording delivery = new Recording();
-		backplane.start(store.latestId(), delivery);
 		this.proxy.stall();
 		byte[] large = new byte[512 * 1024];
 		java.util.Arrays.fill(large, (byte) 'x');
 		List<String> published = new java.util.ArrayList<>();
 		for (int i = 0; i < 120; i++) {
-			published.add(publisher.append(new OutgoingEvent(Set.of("big"), false,
+			published.add(this.publisher.append(new OutgoingEvent(Set.of("big"), false,
 					new EncodedEvent(("data: " + new String(large, StandardCharsets.US_ASCII) + "\n\n")
 						.getBytes(StandardCharsets.US_ASCII)))).id());
 		}
 		this.proxy.restore();
-		await().atMost(Duration.ofSeconds(60)).until(() -> delivery.ids.size() >= published.size());
-		assertThat(delivery.ids).containsExactlyElementsOf(published);
-		assertThat(delivery.skips).isEmpty();
+		await().atMost(Duration.ofSeconds(60)).until(() -> this.delivery.ids.size() >= published.size());
+		assertThat(this.delivery.ids).containsExactlyElementsOf(published);
+		assertThat(this.delivery.skips).isEmpty();
 		assertThat(backplane.isAvailable()).isTrue();
-		backplane.stop();
 	}
 
 	private RedisStreamSseEventStore store(LettuceConnectionFactory factory) {
