@@ -663,16 +663,10 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 			ResetReason told = ResetReason.UNKNOWN;
 			int streams = SseEngine.this.dispatcher.skipTo(position, resetFrame(told, null, 0, position));
 			SseEngine.this.counters.recordResets(told, streams);
-			if (streams > 0 || logger.isDebugEnabled()) {
-				String message = "SSE delivery on this node skipped to " + position + ": the events before it that "
-						+ "it had not delivered cannot be (" + reason.name().toLowerCase(java.util.Locale.ROOT)
-						+ "); sse.reset sent to " + streams + ((streams == 1) ? " stream" : " streams");
-				if (streams > 0) {
-					logger.info(message);
-				}
-				else {
-					logger.debug(message);
-				}
+			if (streams > 0) {
+				logger.info("SSE delivery on this node skipped to " + position + ": the events before it that it had "
+						+ "not delivered cannot be (" + reason.name().toLowerCase(java.util.Locale.ROOT)
+						+ "); sse.reset sent to " + streams + ((streams == 1) ? " stream" : " streams"));
 			}
 		}
 
