@@ -39,13 +39,16 @@ final class RedisCrossNodeBenchmark {
 	/** Threads publishing at once (a node's request threads publishing concurrently; {@code -Dpublishers=N}). */
 	private static final int PUBLISHERS = Integer.getInteger("publishers", 8);
 
+	/** Subscribed clients ({@code -Dclients=N}; fewer leave the machine's CPU to the publish path). */
+	private static final int CLIENTS = Integer.getInteger("clients", 200);
+
 	private static final HttpClient HTTP = HttpClient.newHttpClient();
 
 	private RedisCrossNodeBenchmark() {
 	}
 
 	static void run(boolean smoke) throws Exception {
-		int clients = smoke ? 10 : 200;
+		int clients = smoke ? 10 : CLIENTS;
 		int events = smoke ? 200 : 5_000;
 		String prefix = "bench-" + UUID.randomUUID();
 		List<Result> results = new ArrayList<>();

@@ -12,12 +12,20 @@ import io.github.ssestarter.store.StoredEvent;
 
 /**
  * Appends the events of concurrent publishers in batches, one Redis round trip per batch
- * instead of one per event (group commit): a publisher queues its event; if no batch is
- * being written, it takes everything queued (bounded by count and bytes) and writes it as
- * one batch, completing every publisher in it; otherwise it waits for the batch that takes
- * its event. A lone publisher writes at once, so batching adds no latency when there is no
- * contention. Each leader writes one batch and hands over, so no publisher is held up
- * writing other publishers' events for long.
+ * instead of one per event (group commit), with a few batches in flight at once
+ * (pipelined on the shared connection): a publisher queues its event; if fewer than
+ * {@code maxInFlight} batches are being written and no batch has taken its event yet, it
+ * takes everything queued (bounded by count and bytes) and writes it as one batch,
+ * completing every publisher in it; otherwise it waits for the batch that takes its event.
+ * A lone publisher writes at once, so batching adds no latency when there is no
+ * contention, and a publisher never waits for a whole round trip of a batch it is not in
+ * while the pipeline has room. Each leader writes one batch and hands over, so no
+ * publisher is held up writing other publishers' events for long.
+ * <p>
+ * Batches in flight together are atomic each (one script call) and executed by Redis in
+ * the order they reach it, so ids stay dense; events of concurrent publishers have no
+ * order between them, and one thread's successive publishes are in order because each
+ * returns only once its event is stored.
  */
 final class BatchingAppender {
 
@@ -27,38 +35,42 @@ final class BatchingAppender {
 
 	private final long maxBytes;
 
+	private final int maxInFlight;
+
 	private final Object lock = new Object();
 
 	/** Guarded by {@link #lock}. */
 	private final ArrayDeque<Pending> queue = new ArrayDeque<>();
 
-	/** Guarded by {@link #lock}. */
-	private boolean writing;
+	/** Batches being written; guarded by {@link #lock}. */
+	private int inFlight;
 
 	/**
 	 * @param writer appends a batch atomically, returning the stored events in order, or
-	 * throws (every event of the batch then fails)
+	 * throws (every event of the batch then fails); called by several threads at once
 	 * @param maxEvents the most events in one batch
 	 * @param maxBytes the most body bytes in one batch (plus at most one event)
+	 * @param maxInFlight the most batches being written at once
 	 */
-	BatchingAppender(Function<List<OutgoingEvent>, List<StoredEvent>> writer, int maxEvents, long maxBytes) {
+	BatchingAppender(Function<List<OutgoingEvent>, List<StoredEvent>> writer, int maxEvents, long maxBytes,
+			int maxInFlight) {
 		this.writer = writer;
 		this.maxEvents = maxEvents;
 		this.maxBytes = maxBytes;
+		this.maxInFlight = maxInFlight;
 	}
 
 	StoredEvent append(OutgoingEvent event) {
 		Pending mine = new Pending(event);
 		boolean interrupted = false;
 		try {
+			synchronized (this.lock) {
+				this.queue.add(mine);
+			}
 			for (;;) {
 				List<Pending> batch;
 				synchronized (this.lock) {
-					if (!mine.queued) {
-						this.queue.add(mine);
-						mine.queued = true;
-					}
-					while (this.writing && !mine.done) {
+					while (!mine.done && (mine.taken || this.inFlight >= this.maxInFlight)) {
 						try {
 							this.lock.wait();
 						}
@@ -69,7 +81,7 @@ final class BatchingAppender {
 					if (mine.done) {
 						return mine.result();
 					}
-					this.writing = true;
+					this.inFlight++;
 					batch = takeBatch();
 				}
 				write(batch);
@@ -82,12 +94,20 @@ final class BatchingAppender {
 		}
 	}
 
+	/** Events waiting for a batch (for tests). */
+	int queued() {
+		synchronized (this.lock) {
+			return this.queue.size();
+		}
+	}
+
 	/** The oldest queued events, bounded by count and bytes. */
 	private List<Pending> takeBatch() {
 		List<Pending> batch = new ArrayList<>(Math.min(this.queue.size(), this.maxEvents));
 		long bytes = 0;
 		while (!this.queue.isEmpty() && batch.size() < this.maxEvents && bytes < this.maxBytes) {
 			Pending next = this.queue.poll();
+			next.taken = true;
 			batch.add(next);
 			bytes += next.event.encoded().size();
 		}
@@ -117,7 +137,7 @@ final class BatchingAppender {
 				pending.failure = failure;
 				pending.done = true;
 			}
-			this.writing = false;
+			this.inFlight--;
 			this.lock.notifyAll(); // the completed return; one of the others writes the next batch
 		}
 	}
@@ -127,7 +147,8 @@ final class BatchingAppender {
 
 		final OutgoingEvent event;
 
-		boolean queued;
+		/** In a batch being written. */
+		boolean taken;
 
 		boolean done;
 

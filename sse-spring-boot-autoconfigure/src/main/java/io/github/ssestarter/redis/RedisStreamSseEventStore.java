@@ -216,6 +216,9 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 	/** The most body bytes appended in one script call (plus at most one event). */
 	static final long APPEND_BATCH_BYTES = 1024 * 1024;
 
+	/** The most append batches in flight at once, pipelined on the shared connection. */
+	static final int APPEND_IN_FLIGHT = 4;
+
 	/** The most entries one page read fetches, so a page of large events stays bounded. */
 	static final int PAGE_ENTRIES = 100;
 
@@ -231,7 +234,7 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 	private final Clock clock;
 
 	private final BatchingAppender appender = new BatchingAppender(this::appendAll, APPEND_BATCH_EVENTS,
-			APPEND_BATCH_BYTES);
+			APPEND_BATCH_BYTES, APPEND_IN_FLIGHT);
 
 	private volatile long lastTrimMillis;
 

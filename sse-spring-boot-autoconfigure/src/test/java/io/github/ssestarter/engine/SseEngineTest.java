@@ -3,12 +3,17 @@ package io.github.ssestarter.engine;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.github.ssestarter.SseEvent;
 import io.github.ssestarter.SseTopics;
+import io.github.ssestarter.store.HistoryPage;
+import io.github.ssestarter.store.OutgoingEvent;
+import io.github.ssestarter.store.SseEventStore;
+import io.github.ssestarter.store.StoredEvent;
 import io.github.ssestarter.support.RecordingTransport;
 import io.github.ssestarter.support.SseWire;
 import io.github.ssestarter.support.TestEngines;
@@ -210,6 +215,44 @@ class SseEngineTest {
 		await().until(() -> upToDate.events().size() == 1);
 		assertThat(upToDate.blocks()).noneMatch((block) -> "sse.reset".equals(block.event()));
 		assertThat(upToDate.events().get(0).id()).isEqualTo(live);
+	}
+
+	@Test
+	void aStoreThatIsAheadOfThisNodeEndsTheResumingStreamWithARetryHintAndNothingElse() {
+		// The race behind a made-up refusal: the wait before opening said this node had delivered
+		// the client's id, the store then says the id is beyond what this node delivered.
+		this.engines.storeWrapper = AheadOfThisNode::new;
+		SseEngine engine = engine();
+		String seen = engine.publish("t", SseEvent.ofData("seen"));
+		RecordingTransport resumed = new RecordingTransport();
+		engine.open(new SseSubscription(null, null, Set.of("t"), seen), resumed);
+		await().until(resumed::isCompleted);
+		assertThat(resumed.blocks()).noneMatch((block) -> "sse.reset".equals(block.event()) || block.data() != null
+				&& block.data().equals("seen"));
+		assertThat(resumed.blocks().get(resumed.blocks().size() - 1).retry()).isNotNull();
+		assertThat(engine.counters().closed(CloseReason.BEHIND)).isEqualTo(1);
+		assertThat(engine.counters().resets(ResetReason.UNAVAILABLE)).isZero();
+	}
+
+	/** A history that answers every range read with "this node is behind the client's id". */
+	private record AheadOfThisNode(SseEventStore delegate) implements SseEventStore {
+
+		@Override
+		public StoredEvent append(OutgoingEvent event) {
+			return this.delegate.append(event);
+		}
+
+		@Override
+		public String latestId() {
+			return this.delegate.latestId();
+		}
+
+		@Override
+		public HistoryPage read(String afterId, String upToId, Predicate<StoredEvent> filter, int maxEvents,
+				long maxBytes) {
+			return HistoryPage.reset(HistoryPage.Reset.BEHIND, upToId);
+		}
+
 	}
 
 	@Test
