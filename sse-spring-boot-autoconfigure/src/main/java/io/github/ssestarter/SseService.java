@@ -1,6 +1,9 @@
 package io.github.ssestarter;
 
 import java.util.Collection;
+import java.util.List;
+
+import io.github.ssestarter.web.SseStream;
 
 /**
  * Publish Server-Sent Events to the clients connected to this application (and, with a
@@ -79,6 +82,39 @@ public interface SseService {
 	 * @return the id assigned to the event
 	 */
 	String broadcast(SseEvent event);
+
+	/**
+	 * A stream for a controller to return, subscribed to the topics the controller chose
+	 * after its own checks (plus the request's own {@code user:}, {@code session:} and
+	 * {@code client:} topics). Return it where Spring MVC accepts an {@code SseEmitter}:
+	 * <pre>{@code
+	 * @GetMapping("/orders/{id}/events")
+	 * SseEmitter orderEvents(@PathVariable long id) {
+	 *     orders.checkOwnedByCurrentUser(id); // 404 / 403 as the application decides
+	 *     return sse.stream("order:" + id);
+	 * }
+	 * }</pre>
+	 * @param topics the topics; reserved topics are refused (403) unless they are the
+	 * requesting user's or session's own
+	 * @return the stream, opened when the controller method returns it
+	 * @throws IllegalArgumentException if a topic is invalid
+	 * @since 0.3.0
+	 * @see SseStream
+	 */
+	default SseStream stream(Collection<String> topics) {
+		return new SseStream(topics);
+	}
+
+	/**
+	 * A stream for a controller to return; see {@link #stream(Collection)}.
+	 * @param topics the topics
+	 * @return the stream
+	 * @throws IllegalArgumentException if a topic is invalid
+	 * @since 0.3.0
+	 */
+	default SseStream stream(String... topics) {
+		return stream(List.of(topics));
+	}
 
 	/**
 	 * Whether the user has at least one open stream on this node.

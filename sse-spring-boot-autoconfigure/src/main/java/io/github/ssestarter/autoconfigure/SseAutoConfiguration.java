@@ -8,6 +8,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -18,6 +19,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
+import io.github.ssestarter.SseService;
 import io.github.ssestarter.backplane.LocalSseBackplane;
 import io.github.ssestarter.backplane.SseBackplane;
 import io.github.ssestarter.encode.DefaultSseEventEncoder;
@@ -92,7 +94,7 @@ public final class SseAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
+	@ConditionalOnMissingBean({ SseEngine.class, SseService.class })
 	SseEngine sseEngine(SseProperties properties, SseEventEncoder sseEventEncoder, SseEventStore sseEventStore,
 			SseBackplane sseBackplane, SseWriterExecutor sseWriterExecutor) {
 		return new SseEngine(settings(properties), sseEventEncoder, sseEventStore, sseBackplane, sseWriterExecutor);
@@ -100,6 +102,7 @@ public final class SseAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	@ConditionalOnBean(SseEngine.class)
 	SseLifecycle sseLifecycle(SseEngine sseEngine, SseProperties properties) {
 		return new SseLifecycle(sseEngine, properties.getShutdown().getTimeout());
 	}

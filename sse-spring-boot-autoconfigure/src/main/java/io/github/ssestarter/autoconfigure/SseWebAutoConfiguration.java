@@ -27,6 +27,8 @@ import io.github.ssestarter.web.SseCorsConfigurer;
 import io.github.ssestarter.web.SseExceptionHandler;
 import io.github.ssestarter.web.SsePublishController;
 import io.github.ssestarter.web.SseStreamController;
+import io.github.ssestarter.web.SseStreamExceptionHandler;
+import io.github.ssestarter.web.SseStreamReturnValues;
 
 /**
  * Auto-configuration of the SSE HTTP endpoints: the stream ({@code GET sse.web.path}), the
@@ -102,6 +104,17 @@ public final class SseWebAutoConfiguration {
 	@ConditionalOnMissingBean
 	SseExceptionHandler sseExceptionHandler() {
 		return new SseExceptionHandler();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SseStreamExceptionHandler sseStreamExceptionHandler() {
+		return new SseStreamExceptionHandler();
+	}
+
+	@Bean
+	static SseStreamReturnValues sseStreamReturnValues(ObjectProvider<SseStreamController> sseStreamController) {
+		return new SseStreamReturnValues(sseStreamController);
 	}
 
 	@Bean

@@ -7,6 +7,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 import org.apache.commons.logging.Log;
@@ -106,6 +107,13 @@ public final class SseConnection {
 	private static final AtomicIntegerFieldUpdater<SseConnection> RELEASED = AtomicIntegerFieldUpdater
 		.newUpdater(SseConnection.class, "released");
 
+	private static final Consumer<CloseReason> CLOSING_ANNOUNCED = (reason) -> {
+	};
+
+	@SuppressWarnings("rawtypes")
+	private static final AtomicReferenceFieldUpdater<SseConnection, Consumer> CLOSING_LISTENER = AtomicReferenceFieldUpdater
+		.newUpdater(SseConnection.class, Consumer.class, "closingListener");
+
 	private static final AtomicReferenceFieldUpdater<SseConnection, SseFrame> FINAL_FRAME = AtomicReferenceFieldUpdater
 		.newUpdater(SseConnection.class, SseFrame.class, "finalFrame");
 
@@ -166,6 +174,9 @@ public final class SseConnection {
 	private volatile int released;
 
 	private volatile @Nullable CloseReason closeReason;
+
+	/** Told once when the stream stops accepting events; {@link #CLOSING_ANNOUNCED} after that. */
+	private volatile @Nullable Consumer<CloseReason> closingListener;
 
 	/** The last frame of a stream that {@link #end}s; set once, before the state becomes {@code ENDING}. */
 	private volatile @Nullable SseFrame finalFrame;
@@ -304,9 +315,31 @@ public final class SseConnection {
 		}
 	}
 
+	@SuppressWarnings("unchecked")
 	private void announceClosing(CloseReason reason) {
 		this.closeReason = reason;
 		this.owner.connectionClosing(this, reason);
+		Consumer<CloseReason> listener = CLOSING_LISTENER.getAndSet(this, CLOSING_ANNOUNCED);
+		if (listener != null) {
+			listener.accept(reason);
+		}
+	}
+
+	/**
+	 * Be told, once, when the stream stops accepting events (with why): at once if it
+	 * already has. The listener runs on the thread that closes the stream and must not
+	 * block.
+	 * @param listener the listener
+	 * @throws IllegalStateException if a listener was set already
+	 */
+	public void whenClosing(Consumer<CloseReason> listener) {
+		if (!CLOSING_LISTENER.compareAndSet(this, null, listener)) {
+			if (this.closingListener != CLOSING_ANNOUNCED) {
+				throw new IllegalStateException("The stream already has a closing listener");
+			}
+			CloseReason reason = this.closeReason;
+			listener.accept((reason != null) ? reason : CloseReason.ERROR);
+		}
 	}
 
 	/**

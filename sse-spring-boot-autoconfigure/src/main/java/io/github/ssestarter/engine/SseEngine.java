@@ -473,6 +473,23 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 		return connection != null && connection.close(CloseReason.EVICTED);
 	}
 
+	/**
+	 * End a stream gracefully, as the application asked: once this node has delivered the
+	 * event {@code lastId} (an event just published to it through a distributed backplane
+	 * arrives a little later; waited for up to a bound), the stream writes what is queued,
+	 * then a retry hint, and completes.
+	 * @param connection the stream
+	 * @param lastId the last event the stream must receive before it ends, or {@code null}
+	 * @param reason why it ends
+	 * @return {@code true} if this call ended an open stream
+	 */
+	public boolean end(SseConnection connection, @Nullable String lastId, CloseReason reason) {
+		if (lastId != null) {
+			this.backplane.awaitDelivered(lastId, RESUME_WAIT);
+		}
+		return connection.end(reason, jitteredRetryFrame());
+	}
+
 	@Override
 	public SseStats stats() {
 		return new SseStats(this.registry.connectionCount(), this.registry.topicCount(), this.registry.userCount(),

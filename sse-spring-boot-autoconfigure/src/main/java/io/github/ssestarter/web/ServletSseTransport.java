@@ -12,6 +12,8 @@ import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpHeaders;
@@ -32,6 +34,10 @@ import io.github.ssestarter.engine.SseTransport;
  * transport reports itself not ready and the engine waits; a refusal written before
  * {@link #begin} goes out as an ordinary blocking response on the request thread.
  * <p>
+ * A response without non-blocking output (MockMvc's mock response, which rejects a write
+ * listener) is written blocking instead: it is in memory and never blocks. Tomcat, Jetty
+ * and Undertow always take the non-blocking path.
+ * <p>
  * On Tomcat, the request's character buffers, which a stream never uses, are swapped for
  * small ones while it is open ({@link TomcatStreamBuffers}, {@code sse.web.trim-container-buffers}).
  * <p>
@@ -43,6 +49,8 @@ import io.github.ssestarter.engine.SseTransport;
  * callback and a write cannot wait for each other.
  */
 final class ServletSseTransport implements SseTransport, WriteListener, AsyncListener {
+
+	private static final Log logger = LogFactory.getLog(ServletSseTransport.class);
 
 	private final HttpServletRequest request;
 
@@ -95,7 +103,14 @@ final class ServletSseTransport implements SseTransport, WriteListener, AsyncLis
 			this.releasedBuffers = TomcatStreamBuffers.release(this.request, this.response);
 		}
 		ServletOutputStream stream = this.response.getOutputStream();
-		stream.setWriteListener(this);
+		try {
+			stream.setWriteListener(this);
+		}
+		catch (UnsupportedOperationException ex) {
+			// No non-blocking output: a mock response (MockMvc), which never blocks. The
+			// stream stays blocking and always ready; Tomcat, Jetty and Undertow never get here.
+			logger.debug("The response has no non-blocking output; the SSE stream writes to it blocking");
+		}
 		// Published only now: before setWriteListener the stream is still blocking, and a
 		// drainer that saw it ready then would write while the container's first
 		// onWritePossible is pending, which non-blocking mode forbids.

@@ -35,6 +35,10 @@ public class SseExceptionHandler {
 	 */
 	@ExceptionHandler(ErrorResponseException.class)
 	public ResponseEntity<ProblemDetail> handle(ErrorResponseException ex, HttpServletRequest request) {
+		return problem(ex, request);
+	}
+
+	static ResponseEntity<ProblemDetail> problem(ErrorResponseException ex, HttpServletRequest request) {
 		ProblemDetail problem = ex.getBody();
 		if (problem.getInstance() == null) {
 			problem.setInstance(instance(request));

@@ -47,10 +47,28 @@ final class SseStreamRequest {
 			return parseParameters(request, maxTopics);
 		}
 		catch (IllegalStateException ex) {
-			// The container could not decode the query string (Tomcat: InvalidParameterException).
-			throw new SseRequestException(HttpStatus.BAD_REQUEST, "malformed-query",
-					"The query string could not be decoded: percent-encode it as UTF-8.");
+			throw malformedQuery();
 		}
+	}
+
+	/**
+	 * The id to resume after, syntax checked: for streams whose topics the application chose.
+	 * @param request the request
+	 * @return the id, or {@code null}
+	 */
+	static @Nullable String parseLastEventId(HttpServletRequest request) {
+		try {
+			return lastEventId(request);
+		}
+		catch (IllegalStateException ex) {
+			throw malformedQuery();
+		}
+	}
+
+	private static SseRequestException malformedQuery() {
+		// The container could not decode the query string (Tomcat: InvalidParameterException).
+		return new SseRequestException(HttpStatus.BAD_REQUEST, "malformed-query",
+				"The query string could not be decoded: percent-encode it as UTF-8.");
 	}
 
 	private static Parsed parseParameters(HttpServletRequest request, int maxTopics) {

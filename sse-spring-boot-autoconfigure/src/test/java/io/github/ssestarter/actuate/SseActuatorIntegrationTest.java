@@ -22,7 +22,7 @@ import io.github.ssestarter.SseService;
 import io.github.ssestarter.engine.SseEngine;
 import io.github.ssestarter.engine.SseSubscription;
 import io.github.ssestarter.support.RecordingTransport;
-import io.github.ssestarter.support.TestSseClient;
+import io.github.ssestarter.test.SseTestClient;
 import io.github.ssestarter.testapp.plain.SseTestApplication;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -65,10 +65,10 @@ class SseActuatorIntegrationTest {
 
 	@Test
 	void prometheusExportsEveryMeterAndStreamsStayOutOfHttpServerRequests() throws Exception {
-		try (TestSseClient client = TestSseClient.connect(url("/api/v1/sse?topics=scraped"))) {
-			String clientId = this.jsonMapper.readTree(client.next("sse.connected").data()).get("clientId").asString();
+		try (SseTestClient client = SseTestClient.connect(url("/api/v1/sse?topics=scraped"))) {
+			String clientId = this.jsonMapper.readTree(client.awaitEvent("sse.connected").data()).get("clientId").asString();
 			this.sse.publish("scraped", SseEvent.ofData("x"));
-			client.next();
+			client.awaitEvent();
 			String scrape = get("/actuator/prometheus").body();
 			assertThat(scrape).contains("sse_connections_active ", "sse_topics_active ", "sse_users_online ",
 					"sse_queue_pending_bytes ", "sse_connections_opened_total ",
@@ -112,10 +112,10 @@ class SseActuatorIntegrationTest {
 
 	@Test
 	void theEndpointListsBusiestTopicsAndConnectionsAndDisconnectsThem() throws Exception {
-		try (TestSseClient first = TestSseClient.connect(url("/api/v1/sse?topics=popular,rare"));
-				TestSseClient second = TestSseClient.connect(url("/api/v1/sse?topics=popular"))) {
-			String clientId = this.jsonMapper.readTree(first.next("sse.connected").data()).get("clientId").asString();
-			second.next("sse.connected");
+		try (SseTestClient first = SseTestClient.connect(url("/api/v1/sse?topics=popular,rare"));
+				SseTestClient second = SseTestClient.connect(url("/api/v1/sse?topics=popular"))) {
+			String clientId = this.jsonMapper.readTree(first.awaitEvent("sse.connected").data()).get("clientId").asString();
+			second.awaitEvent("sse.connected");
 			JsonNode summary = this.jsonMapper.readTree(get("/actuator/sse").body());
 			assertThat(summary.get("connections").asInt()).isGreaterThanOrEqualTo(2);
 			JsonNode busiest = summary.get("busiestTopics").get(0);

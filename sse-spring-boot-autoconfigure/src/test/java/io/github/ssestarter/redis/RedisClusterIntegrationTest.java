@@ -15,8 +15,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import io.github.ssestarter.SseEvent;
 import io.github.ssestarter.SseService;
 import io.github.ssestarter.support.LocalRedis;
-import io.github.ssestarter.support.TestSseClient;
-import io.github.ssestarter.support.TestSseClient.Event;
+import io.github.ssestarter.test.SseReceivedEvent;
+import io.github.ssestarter.test.SseTestClient;
 import io.github.ssestarter.testapp.plain.SseTestApplication;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,16 +56,16 @@ class RedisClusterIntegrationTest {
 	void nodesShareEventsAndReplaysThroughACluster() throws Exception {
 		ConfigurableApplicationContext a = node();
 		ConfigurableApplicationContext b = node();
-		try (TestSseClient onB = TestSseClient.connect(url(b))) {
-			String joined = onB.next("sse.connected").id();
+		try (SseTestClient onB = SseTestClient.connect(url(b))) {
+			String joined = onB.awaitEvent("sse.connected").id();
 			String first = a.getBean(SseService.class).publish("cluster", SseEvent.ofData("one"));
 			String second = b.getBean(SseService.class).publish("cluster", SseEvent.ofData("two"));
-			assertThat(onB.next(2)).containsExactly(new Event(first, "message", "one"),
-					new Event(second, "message", "two"));
-			try (TestSseClient resumed = TestSseClient.connect(url(a), Map.of("Last-Event-ID", joined))) {
-				assertThat(resumed.next().type()).isEqualTo("sse.connected");
-				assertThat(resumed.next(2)).containsExactly(new Event(first, "message", "one"),
-						new Event(second, "message", "two"));
+			assertThat(onB.awaitEvents(2)).containsExactly(new SseReceivedEvent(first, "message", "one", null),
+					new SseReceivedEvent(second, "message", "two", null));
+			try (SseTestClient resumed = SseTestClient.connect(url(a), Map.of("Last-Event-ID", joined))) {
+				assertThat(resumed.awaitEvent().name()).isEqualTo("sse.connected");
+				assertThat(resumed.awaitEvents(2)).containsExactly(new SseReceivedEvent(first, "message", "one", null),
+						new SseReceivedEvent(second, "message", "two", null));
 			}
 		}
 	}

@@ -29,8 +29,8 @@ import io.github.ssestarter.support.DeliveryCheck;
 import io.github.ssestarter.support.LocalRedis;
 import io.github.ssestarter.support.RawSseStream;
 import io.github.ssestarter.support.TcpProxy;
-import io.github.ssestarter.support.TestSseClient;
-import io.github.ssestarter.support.TestSseClient.Event;
+import io.github.ssestarter.test.SseReceivedEvent;
+import io.github.ssestarter.test.SseTestClient;
 import io.github.ssestarter.testapp.plain.SseTestApplication;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -213,7 +213,7 @@ class RedisFaultsIntegrationTest {
 		Client onA = a.subscribe();
 		b.proxy.stall();
 		publish(a, "e1", "e2", "e3");
-		List<Event> first = onA.receiveUpTo(last());
+		List<SseReceivedEvent> first = onA.receiveUpTo(last());
 		String resumeAfter = last();
 
 		// The client moves to B, which has not read e1..e3 yet; B catches up while it waits.
@@ -222,12 +222,12 @@ class RedisFaultsIntegrationTest {
 		b.proxy.restore();
 		Client onB = moved.get(10, TimeUnit.SECONDS);
 		publish(a, "e4", "e5");
-		List<Event> afterMove = onB.receiveUpTo(last());
+		List<SseReceivedEvent> afterMove = onB.receiveUpTo(last());
 
-		List<Event> all = new ArrayList<>(first);
+		List<SseReceivedEvent> all = new ArrayList<>(first);
 		all.addAll(afterMove);
 		this.check.verifyComplete("moved client", TOPICS, null, DeliveryCheck.fromClient(all));
-		assertThat(afterMove).filteredOn((event) -> !event.type().startsWith("sse.")).extracting(Event::data)
+		assertThat(afterMove).filteredOn((event) -> !event.name().startsWith("sse.")).extracting(SseReceivedEvent::data)
 			.containsExactly("e4", "e5");
 	}
 
@@ -240,7 +240,7 @@ class RedisFaultsIntegrationTest {
 		publish(a, "e1", "e2");
 		onA.receiveUpTo(last());
 
-		try (TestSseClient resumed = TestSseClient.connect(b.url(), Map.of("Last-Event-ID", last()))) {
+		try (SseTestClient resumed = SseTestClient.connect(b.url(), Map.of("Last-Event-ID", last()))) {
 			assertThat(resumed.awaitEnd(Duration.ofSeconds(20))).isNull();
 			assertThat(resumed.poll(Duration.ZERO)).as("no event: the client keeps its id and comes back").isNull();
 		}
@@ -254,10 +254,10 @@ class RedisFaultsIntegrationTest {
 		publish(a, "e1");
 		String madeUp = generationOf(last()) + "999";
 		long start = System.nanoTime();
-		try (TestSseClient client = TestSseClient.connect(a.url(), Map.of("Last-Event-ID", madeUp))) {
-			assertThat(client.next().type()).isEqualTo("sse.connected");
-			Event reset = client.next();
-			assertThat(reset.type()).isEqualTo("sse.reset");
+		try (SseTestClient client = SseTestClient.connect(a.url(), Map.of("Last-Event-ID", madeUp))) {
+			assertThat(client.awaitEvent().name()).isEqualTo("sse.connected");
+			SseReceivedEvent reset = client.awaitEvent();
+			assertThat(reset.name()).isEqualTo("sse.reset");
 			assertThat(reset.data()).contains("\"reason\":\"unknown\"").contains(madeUp);
 		}
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).as("no wait for a node to catch up")
@@ -277,8 +277,8 @@ class RedisFaultsIntegrationTest {
 		await().atMost(Duration.ofSeconds(20)).until(() -> c.engine().backplane().isAvailable()
 				&& c.engine().counters().resetsTotal() > 0);
 		publish(a, "z1", "z2");
-		List<Event> received = onC.verifyUpTo(last(), 1, this.check.order(this.publishedIds.get(2)));
-		assertThat(received).extracting(Event::data).doesNotContain("h1", "h2", "h3");
+		List<SseReceivedEvent> received = onC.verifyUpTo(last(), 1, this.check.order(this.publishedIds.get(2)));
+		assertThat(received).extracting(SseReceivedEvent::data).doesNotContain("h1", "h2", "h3");
 	}
 
 	@Test
@@ -391,12 +391,12 @@ class RedisFaultsIntegrationTest {
 		}
 
 		Client subscribe(String lastEventId) {
-			TestSseClient client = (lastEventId != null)
-					? TestSseClient.connect(url(), Map.of("Last-Event-ID", lastEventId))
-					: TestSseClient.connect(url());
+			SseTestClient client = (lastEventId != null)
+					? SseTestClient.connect(url(), Map.of("Last-Event-ID", lastEventId))
+					: SseTestClient.connect(url());
 			RedisFaultsIntegrationTest.this.resources.add(client);
 			try {
-				client.awaitOpen();
+				client.awaitResponse();
 			}
 			catch (Exception ex) {
 				throw new IllegalStateException(ex);
@@ -409,23 +409,23 @@ class RedisFaultsIntegrationTest {
 	/** A client and everything it received so far. */
 	private final class Client {
 
-		private final TestSseClient client;
+		private final SseTestClient client;
 
-		private final List<Event> received = new ArrayList<>();
+		private final List<SseReceivedEvent> received = new ArrayList<>();
 
-		Client(TestSseClient client) {
+		Client(SseTestClient client) {
 			this.client = client;
 		}
 
 		/** Receive until the event with the given id (or 10 s without an event); returns what arrived meanwhile. */
-		List<Event> receiveUpTo(String id) throws InterruptedException {
+		List<SseReceivedEvent> receiveUpTo(String id) throws InterruptedException {
 			int from = this.received.size();
-			Event event;
+			SseReceivedEvent event;
 			do {
-				event = this.client.next();
+				event = this.client.awaitEvent();
 				this.received.add(event);
 			}
-			while (!id.equals(event.id()) || event.type().startsWith("sse."));
+			while (!id.equals(event.id()) || event.name().startsWith("sse."));
 			return List.copyOf(this.received.subList(from, this.received.size()));
 		}
 
@@ -433,7 +433,7 @@ class RedisFaultsIntegrationTest {
 		 * Receive up to the id, then check everything received against what was published,
 		 * with exactly the given number of resets.
 		 */
-		List<Event> verifyUpTo(String id, Integer resets) throws InterruptedException {
+		List<SseReceivedEvent> verifyUpTo(String id, Integer resets) throws InterruptedException {
 			return verifyUpTo(id, resets, null);
 		}
 
@@ -441,7 +441,7 @@ class RedisFaultsIntegrationTest {
 		 * The same for a client that joined at {@code start} (an order of {@link DeliveryCheck});
 		 * {@code resets} {@code null} allows at most one.
 		 */
-		List<Event> verifyUpTo(String id, Integer resets, Long start) throws InterruptedException {
+		List<SseReceivedEvent> verifyUpTo(String id, Integer resets, Long start) throws InterruptedException {
 			receiveUpTo(id);
 			DeliveryCheck.Outcome outcome = RedisFaultsIntegrationTest.this.check.verifyComplete("client", TOPICS,
 					start, DeliveryCheck.fromClient(this.received));

@@ -20,8 +20,8 @@ import io.github.ssestarter.backplane.SseBackplaneException;
 import io.github.ssestarter.engine.SseEngine;
 import io.github.ssestarter.health.SseHealthIndicator;
 import io.github.ssestarter.support.LocalRedis;
-import io.github.ssestarter.support.TestSseClient;
-import io.github.ssestarter.support.TestSseClient.Event;
+import io.github.ssestarter.test.SseReceivedEvent;
+import io.github.ssestarter.test.SseTestClient;
 import io.github.ssestarter.testapp.plain.SseTestApplication;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,10 +68,10 @@ class RedisOutageIntegrationTest {
 		SseHealthIndicator health = this.node.getBean(SseHealthIndicator.class);
 		String url = "http://localhost:" + ((WebServerApplicationContext) this.node).getWebServer().getPort()
 				+ "/api/v1/sse?topics=outage";
-		try (TestSseClient client = TestSseClient.connect(url)) {
-			client.next("sse.connected");
+		try (SseTestClient client = SseTestClient.connect(url)) {
+			client.awaitEvent("sse.connected");
 			String before = sse.publish("outage", SseEvent.ofData("before"));
-			assertThat(client.next()).isEqualTo(new Event(before, "message", "before"));
+			assertThat(client.awaitEvent()).isEqualTo(new SseReceivedEvent(before, "message", "before", null));
 
 			this.redis.stop();
 			await().atMost(Duration.ofSeconds(10)).until(() -> !backplane.isAvailable());
@@ -93,16 +93,16 @@ class RedisOutageIntegrationTest {
 				.ignoreException(SseBackplaneException.class)
 				.until(() -> sse.publish("outage", SseEvent.ofData("after")), (id) -> id != null);
 			// A restarted Redis is a new generation: the open stream is told so before the next event
-			Event restarted = client.next();
-			assertThat(restarted.type()).isEqualTo("sse.reset");
+			SseReceivedEvent restarted = client.awaitEvent();
+			assertThat(restarted.name()).isEqualTo("sse.reset");
 			assertThat(restarted.data()).contains("\"reason\":\"unknown\"");
-			assertThat(client.next()).isEqualTo(new Event(after, "message", "after"));
+			assertThat(client.awaitEvent()).isEqualTo(new SseReceivedEvent(after, "message", "after", null));
 
 			// Redis lost the history: an id from before cannot be replayed, the client is told to reset
-			try (TestSseClient resumed = TestSseClient.connect(url, Map.of("Last-Event-ID", before))) {
-				resumed.next("sse.connected");
-				Event reset = resumed.next();
-				assertThat(reset.type()).isEqualTo("sse.reset");
+			try (SseTestClient resumed = SseTestClient.connect(url, Map.of("Last-Event-ID", before))) {
+				resumed.awaitEvent("sse.connected");
+				SseReceivedEvent reset = resumed.awaitEvent();
+				assertThat(reset.name()).isEqualTo("sse.reset");
 				assertThat(reset.data()).contains("\"reason\":\"unknown\"");
 			}
 		}

@@ -14,8 +14,8 @@ import io.github.ssestarter.SseEvent;
 import io.github.ssestarter.SseService;
 import io.github.ssestarter.backplane.SseBackplaneException;
 import io.github.ssestarter.support.LocalRedis;
-import io.github.ssestarter.support.TestSseClient;
-import io.github.ssestarter.support.TestSseClient.Event;
+import io.github.ssestarter.test.SseReceivedEvent;
+import io.github.ssestarter.test.SseTestClient;
 import io.github.ssestarter.testapp.plain.SseTestApplication;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,10 +66,10 @@ class RedisSentinelIntegrationTest {
 		SseService sse = this.node.getBean(SseService.class);
 		String url = "http://localhost:" + ((WebServerApplicationContext) this.node).getWebServer().getPort()
 				+ "/api/v1/sse?topics=sentinel";
-		try (TestSseClient client = TestSseClient.connect(url)) {
-			client.next("sse.connected");
+		try (SseTestClient client = SseTestClient.connect(url)) {
+			client.awaitEvent("sse.connected");
 			String before = sse.publish("sentinel", SseEvent.ofData("before"));
-			assertThat(client.next()).isEqualTo(new Event(before, "message", "before"));
+			assertThat(client.awaitEvent()).isEqualTo(new SseReceivedEvent(before, "message", "before", null));
 
 			this.master.kill();
 			await().atMost(Duration.ofSeconds(30))
@@ -80,10 +80,10 @@ class RedisSentinelIntegrationTest {
 				.until(() -> sse.publish("sentinel", SseEvent.ofData("after")), (id) -> id != null);
 
 			assertThat(after).doesNotStartWith(before.substring(0, before.lastIndexOf('-') + 1));
-			Event reset = client.next();
-			assertThat(reset.type()).isEqualTo("sse.reset");
+			SseReceivedEvent reset = client.awaitEvent();
+			assertThat(reset.name()).isEqualTo("sse.reset");
 			assertThat(reset.data()).contains("\"reason\":\"unknown\"");
-			assertThat(client.next()).isEqualTo(new Event(after, "message", "after"));
+			assertThat(client.awaitEvent()).isEqualTo(new SseReceivedEvent(after, "message", "after", null));
 		}
 	}
 

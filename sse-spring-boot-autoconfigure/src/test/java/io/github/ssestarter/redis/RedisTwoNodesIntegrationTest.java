@@ -21,8 +21,8 @@ import io.github.ssestarter.SseEvent;
 import io.github.ssestarter.SseService;
 import io.github.ssestarter.backplane.SseBackplane;
 import io.github.ssestarter.support.LocalRedis;
-import io.github.ssestarter.support.TestSseClient;
-import io.github.ssestarter.support.TestSseClient.Event;
+import io.github.ssestarter.test.SseReceivedEvent;
+import io.github.ssestarter.test.SseTestClient;
 import io.github.ssestarter.testapp.secured.SecuredTestApplication;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -83,15 +83,15 @@ class RedisTwoNodesIntegrationTest {
 
 	@Test
 	void anEventPublishedOnOneNodeReachesSubscribersOnBothOnce() throws Exception {
-		try (TestSseClient onA = TestSseClient.connect(url(nodeA, "/api/v1/sse?topics=news.both"), basic("alice"));
-				TestSseClient onB = TestSseClient.connect(url(nodeB, "/api/v1/sse?topics=news.both"), basic("bob"))) {
-			onA.next("sse.connected");
-			onB.next("sse.connected");
+		try (SseTestClient onA = SseTestClient.connect(url(nodeA, "/api/v1/sse?topics=news.both"), basic("alice"));
+				SseTestClient onB = SseTestClient.connect(url(nodeB, "/api/v1/sse?topics=news.both"), basic("bob"))) {
+			onA.awaitEvent("sse.connected");
+			onB.awaitEvent("sse.connected");
 			String fromA = sse(nodeA).publish("news.both", SseEvent.of("news", "from A"));
 			String fromB = sse(nodeB).publish("news.both", SseEvent.of("news", "from B"));
-			for (TestSseClient client : List.of(onA, onB)) {
-				assertThat(client.next(2)).containsExactly(new Event(fromA, "news", "from A"),
-						new Event(fromB, "news", "from B"));
+			for (SseTestClient client : List.of(onA, onB)) {
+				assertThat(client.awaitEvents(2)).containsExactly(new SseReceivedEvent(fromA, "news", "from A", null),
+						new SseReceivedEvent(fromB, "news", "from B", null));
 				assertThat(client.poll(Duration.ofMillis(300))).as("no echo, no duplicate").isNull();
 			}
 		}
@@ -99,14 +99,14 @@ class RedisTwoNodesIntegrationTest {
 
 	@Test
 	void aUsersEventsFollowThemToWhicheverNodeTheyAreOn() throws Exception {
-		try (TestSseClient aliceOnB = TestSseClient.connect(url(nodeB, "/api/v1/sse"), basic("alice"));
-				TestSseClient bobOnB = TestSseClient.connect(url(nodeB, "/api/v1/sse"), basic("bob"))) {
-			aliceOnB.next("sse.connected");
-			bobOnB.next("sse.connected");
+		try (SseTestClient aliceOnB = SseTestClient.connect(url(nodeB, "/api/v1/sse"), basic("alice"));
+				SseTestClient bobOnB = SseTestClient.connect(url(nodeB, "/api/v1/sse"), basic("bob"))) {
+			aliceOnB.awaitEvent("sse.connected");
+			bobOnB.awaitEvent("sse.connected");
 			String forAlice = sse(nodeA).sendToUser("alice", SseEvent.of("private", "for alice"));
 			String forBob = sse(nodeA).sendToUser("bob", SseEvent.of("private", "for bob"));
-			assertThat(aliceOnB.next()).isEqualTo(new Event(forAlice, "private", "for alice"));
-			assertThat(bobOnB.next()).isEqualTo(new Event(forBob, "private", "for bob"));
+			assertThat(aliceOnB.awaitEvent()).isEqualTo(new SseReceivedEvent(forAlice, "private", "for alice", null));
+			assertThat(bobOnB.awaitEvent()).isEqualTo(new SseReceivedEvent(forBob, "private", "for bob", null));
 			assertThat(sse(nodeB).isUserOnline("alice")).isTrue();
 		}
 	}
@@ -115,13 +115,13 @@ class RedisTwoNodesIntegrationTest {
 	void aClientMovingFromOneNodeToTheOtherGetsExactlyWhatItMissed() throws Exception {
 		List<String> published = new ArrayList<>();
 		String lastSeen;
-		try (TestSseClient onA = TestSseClient.connect(url(nodeA, "/api/v1/sse?topics=news.move"), basic("alice"))) {
-			onA.next("sse.connected");
+		try (SseTestClient onA = SseTestClient.connect(url(nodeA, "/api/v1/sse?topics=news.move"), basic("alice"))) {
+			onA.awaitEvent("sse.connected");
 			for (int i = 0; i < 5; i++) {
 				published.add(sse((i % 2 == 0) ? nodeA : nodeB).publish("news.move", SseEvent.ofData("e" + i)));
 			}
-			List<Event> seen = onA.next(5);
-			assertThat(seen).extracting(Event::id).containsExactlyElementsOf(published);
+			List<SseReceivedEvent> seen = onA.awaitEvents(5);
+			assertThat(seen).extracting(SseReceivedEvent::id).containsExactlyElementsOf(published);
 			lastSeen = seen.get(4).id();
 		}
 		// while the client is away, both nodes publish
@@ -130,12 +130,12 @@ class RedisTwoNodesIntegrationTest {
 			missed.add(sse((i % 2 == 0) ? nodeA : nodeB).publish("news.move", SseEvent.ofData("e" + i)));
 			sse(nodeA).publish("news.elsewhere", SseEvent.ofData("not for this client"));
 		}
-		try (TestSseClient onB = TestSseClient.connect(url(nodeB, "/api/v1/sse?topics=news.move"),
+		try (SseTestClient onB = SseTestClient.connect(url(nodeB, "/api/v1/sse?topics=news.move"),
 				Map.of("Authorization", basic("alice").get("Authorization"), "Last-Event-ID", lastSeen))) {
-			assertThat(onB.next("sse.connected").id()).isEqualTo(lastSeen);
-			assertThat(onB.next(20)).extracting(Event::id).containsExactlyElementsOf(missed);
+			assertThat(onB.awaitEvent("sse.connected").id()).isEqualTo(lastSeen);
+			assertThat(onB.awaitEvents(20)).extracting(SseReceivedEvent::id).containsExactlyElementsOf(missed);
 			String live = sse(nodeA).publish("news.move", SseEvent.ofData("live"));
-			assertThat(onB.next()).isEqualTo(new Event(live, "message", "live"));
+			assertThat(onB.awaitEvent()).isEqualTo(new SseReceivedEvent(live, "message", "live", null));
 		}
 	}
 

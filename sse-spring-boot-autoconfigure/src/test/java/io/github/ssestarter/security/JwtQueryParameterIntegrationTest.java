@@ -18,7 +18,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 import io.github.ssestarter.SseEvent;
 import io.github.ssestarter.SseService;
-import io.github.ssestarter.support.TestSseClient;
+import io.github.ssestarter.test.SseTestClient;
 import io.github.ssestarter.testapp.jwt.JwtTestApplication;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,18 +59,18 @@ class JwtQueryParameterIntegrationTest {
 
 	@Test
 	void theTokenInTheQueryOpensTheStreamOfTheUserNamedByTheClaim() throws Exception {
-		try (TestSseClient carol = TestSseClient.connect(url("/api/v1/sse?access_token=" + token("carol")))) {
-			assertThat(carol.next("sse.connected").data()).contains("\"user:carol\"").doesNotContain("id-carol");
+		try (SseTestClient carol = SseTestClient.connect(url("/api/v1/sse?access_token=" + token("carol")))) {
+			assertThat(carol.awaitEvent("sse.connected").data()).contains("\"user:carol\"").doesNotContain("id-carol");
 			this.sse.sendToUser("carol", SseEvent.of("private", "for carol"));
-			assertThat(carol.next().data()).isEqualTo("for carol");
+			assertThat(carol.awaitEvent().data()).isEqualTo("for carol");
 		}
 	}
 
 	@Test
 	void theHeaderStillWorksForClientsThatCanSendIt() throws Exception {
-		try (TestSseClient dave = TestSseClient.connect(url("/api/v1/sse"),
+		try (SseTestClient dave = SseTestClient.connect(url("/api/v1/sse"),
 				Map.of("Authorization", "Bearer " + token("dave")))) {
-			assertThat(dave.next("sse.connected").data()).contains("\"user:dave\"");
+			assertThat(dave.awaitEvent("sse.connected").data()).contains("\"user:dave\"");
 		}
 	}
 

@@ -26,8 +26,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import io.github.ssestarter.SseEvent;
 import io.github.ssestarter.SseService;
 import io.github.ssestarter.engine.SseEngine;
-import io.github.ssestarter.support.TestSseClient;
-import io.github.ssestarter.support.TestSseClient.Event;
+import io.github.ssestarter.test.SseReceivedEvent;
+import io.github.ssestarter.test.SseTestClient;
 import io.github.ssestarter.testapp.secured.SecuredTestApplication;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -101,15 +101,15 @@ class SecuredStreamIntegrationTest {
 
 	@Test
 	void aUserReceivesTheirOwnTopicAndNobodyElses() throws Exception {
-		try (TestSseClient alice = TestSseClient.connect(url("/api/v1/sse?topics=news.tech"), basic("alice"));
-				TestSseClient bob = TestSseClient.connect(url("/api/v1/sse"), basic("bob"))) {
-			JsonNode connected = this.jsonMapper.readTree(alice.next("sse.connected").data());
+		try (SseTestClient alice = SseTestClient.connect(url("/api/v1/sse?topics=news.tech"), basic("alice"));
+				SseTestClient bob = SseTestClient.connect(url("/api/v1/sse"), basic("bob"))) {
+			JsonNode connected = this.jsonMapper.readTree(alice.awaitEvent("sse.connected").data());
 			assertThat(connected.get("topics").toString()).contains("\"news.tech\"", "\"user:alice\"");
-			bob.next("sse.connected");
+			bob.awaitEvent("sse.connected");
 			this.sse.sendToUser("alice", SseEvent.of("private", "for alice"));
 			String bobs = this.sse.sendToUser("bob", SseEvent.of("private", "for bob"));
-			assertThat(alice.next().data()).isEqualTo("for alice");
-			assertThat(bob.next()).isEqualTo(new Event(bobs, "private", "for bob")); // never alice's
+			assertThat(alice.awaitEvent().data()).isEqualTo("for alice");
+			assertThat(bob.awaitEvent()).isEqualTo(new SseReceivedEvent(bobs, "private", "for bob", null)); // never alice's
 		}
 	}
 
@@ -120,8 +120,8 @@ class SecuredStreamIntegrationTest {
 			.asString()).isEqualTo("user:bob");
 		JsonNode notPublic = problem(get("/api/v1/sse?topic=payroll", "text/event-stream", alice), 403);
 		assertThat(notPublic.get("detail").asString()).contains("sse.security.allowed-topics");
-		try (TestSseClient own = TestSseClient.connect(url("/api/v1/sse?topics=user:alice,news.sport"), alice)) {
-			assertThat(own.next("sse.connected").data()).contains("news.sport");
+		try (SseTestClient own = SseTestClient.connect(url("/api/v1/sse?topics=user:alice,news.sport"), alice)) {
+			assertThat(own.awaitEvent("sse.connected").data()).contains("news.sport");
 		}
 	}
 
@@ -129,43 +129,43 @@ class SecuredStreamIntegrationTest {
 	void publishingNeedsTheAuthority() throws Exception {
 		JsonNode forbidden = problem(publish(basic("bob"), "{\"topics\":[\"news.tech\"],\"data\":\"x\"}"), 403);
 		assertThat(forbidden.get("detail").asString()).contains("sse.security.publish-authority");
-		try (TestSseClient alice = TestSseClient.connect(url("/api/v1/sse?topics=news.tech"), basic("alice"))) {
-			alice.next("sse.connected");
+		try (SseTestClient alice = SseTestClient.connect(url("/api/v1/sse?topics=news.tech"), basic("alice"))) {
+			alice.awaitEvent("sse.connected");
 			// no CSRF token needed: the endpoint only takes JSON
 			HttpResponse<String> accepted = publish(basic("publisher"),
 					"{\"topics\":[\"news.tech\"],\"event\":\"headline\",\"data\":\"SSE starter released\"}");
 			assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
-			assertThat(alice.next().data()).isEqualTo("SSE starter released");
+			assertThat(alice.awaitEvent().data()).isEqualTo("SSE starter released");
 		}
 	}
 
 	@Test
 	void aUserBeyondTheLimitGets429WithRetryAfter() throws Exception {
-		List<TestSseClient> streams = new ArrayList<>();
+		List<SseTestClient> streams = new ArrayList<>();
 		try {
 			for (int i = 0; i < 3; i++) {
-				TestSseClient stream = TestSseClient.connect(url("/api/v1/sse"), basic("carol"));
-				stream.next("sse.connected");
+				SseTestClient stream = SseTestClient.connect(url("/api/v1/sse"), basic("carol"));
+				stream.awaitEvent("sse.connected");
 				streams.add(stream);
 			}
 			HttpResponse<String> fourth = get("/api/v1/sse", "text/event-stream", basic("carol"));
 			assertThat(problem(fourth, 429).get("detail").asString()).contains("sse.limits.max-connections-per-user");
 			assertThat(fourth.headers().firstValue("Retry-After")).hasValue("30");
-			try (TestSseClient other = TestSseClient.connect(url("/api/v1/sse"), basic("publisher"))) {
-				other.next("sse.connected"); // other users are not affected
+			try (SseTestClient other = SseTestClient.connect(url("/api/v1/sse"), basic("publisher"))) {
+				other.awaitEvent("sse.connected"); // other users are not affected
 			}
 		}
 		finally {
-			streams.forEach(TestSseClient::close);
+			streams.forEach(SseTestClient::close);
 		}
 	}
 
 	@Test
 	void streamsEndedByTheServerDispatchThroughTheChainWithoutErrors(CapturedOutput output) throws Exception {
-		try (TestSseClient evicted = TestSseClient.connect(url("/api/v1/sse"), basic("alice"));
-				TestSseClient expiring = TestSseClient.connect(url("/api/v1/sse"), basic("bob"))) {
-			evicted.next("sse.connected");
-			expiring.next("sse.connected");
+		try (SseTestClient evicted = SseTestClient.connect(url("/api/v1/sse"), basic("alice"));
+				SseTestClient expiring = SseTestClient.connect(url("/api/v1/sse"), basic("bob"))) {
+			evicted.awaitEvent("sse.connected");
+			expiring.awaitEvent("sse.connected");
 			this.sse.disconnectUser("alice"); // completes the response: an ASYNC dispatch through the chain
 			assertThat(evicted.awaitEnd(Duration.ofSeconds(10))).isNull();
 			assertThat(expiring.awaitEnd(Duration.ofSeconds(10))).as("ended by its maximum lifetime").isNull();
@@ -179,18 +179,18 @@ class SecuredStreamIntegrationTest {
 
 	@Test
 	void underConcurrentLoadAUsersEventsNeverReachAnotherUser() throws Exception {
-		List<TestSseClient> aliceStreams = new ArrayList<>();
-		List<TestSseClient> bobStreams = new ArrayList<>();
+		List<SseTestClient> aliceStreams = new ArrayList<>();
+		List<SseTestClient> bobStreams = new ArrayList<>();
 		try {
 			for (int i = 0; i < 2; i++) {
-				aliceStreams.add(TestSseClient.connect(url("/api/v1/sse?topics=news.shared"), basic("alice")));
-				bobStreams.add(TestSseClient.connect(url("/api/v1/sse?topics=news.shared"), basic("bob")));
+				aliceStreams.add(SseTestClient.connect(url("/api/v1/sse?topics=news.shared"), basic("alice")));
+				bobStreams.add(SseTestClient.connect(url("/api/v1/sse?topics=news.shared"), basic("bob")));
 			}
-			for (TestSseClient stream : aliceStreams) {
-				stream.next("sse.connected");
+			for (SseTestClient stream : aliceStreams) {
+				stream.awaitEvent("sse.connected");
 			}
-			for (TestSseClient stream : bobStreams) {
-				stream.next("sse.connected");
+			for (SseTestClient stream : bobStreams) {
+				stream.awaitEvent("sse.connected");
 			}
 			int perThread = 250;
 			List<Thread> publishers = new ArrayList<>();
@@ -212,22 +212,22 @@ class SecuredStreamIntegrationTest {
 				publisher.join();
 			}
 			int expected = 4 * perThread + 4 * 5; // own events plus the shared ones
-			for (TestSseClient stream : aliceStreams) {
+			for (SseTestClient stream : aliceStreams) {
 				assertOnlyFor(stream, "alice", expected);
 			}
-			for (TestSseClient stream : bobStreams) {
+			for (SseTestClient stream : bobStreams) {
 				assertOnlyFor(stream, "bob", expected);
 			}
 		}
 		finally {
-			aliceStreams.forEach(TestSseClient::close);
-			bobStreams.forEach(TestSseClient::close);
+			aliceStreams.forEach(SseTestClient::close);
+			bobStreams.forEach(SseTestClient::close);
 		}
 	}
 
-	private static void assertOnlyFor(TestSseClient stream, String user, int expected) throws InterruptedException {
+	private static void assertOnlyFor(SseTestClient stream, String user, int expected) throws InterruptedException {
 		java.util.Set<String> seen = new java.util.HashSet<>();
-		for (Event event : stream.next(expected)) {
+		for (SseReceivedEvent event : stream.awaitEvents(expected)) {
 			assertThat(event.data()).as("an event of another user").matches("(" + user + "|everyone):\\d+:\\d+");
 			assertThat(seen.add(event.data())).as("delivered twice").isTrue();
 		}

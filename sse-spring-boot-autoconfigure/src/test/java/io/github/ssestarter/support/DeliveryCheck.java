@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
+import io.github.ssestarter.test.SseReceivedEvent;
+
 /**
  * The delivery invariant, checked per client: what it received equals what was published
  * to its topics after it joined, in id order, once each — except right after an
@@ -105,8 +107,8 @@ public final class DeliveryCheck {
 	}
 
 	/** Events as an independent SSE client parsed them. */
-	public static List<Received> fromClient(List<TestSseClient.Event> events) {
-		return events.stream().map((event) -> new Received(event.id(), event.type(), event.data())).toList();
+	public static List<Received> fromClient(List<SseReceivedEvent> events) {
+		return events.stream().map((event) -> new Received(event.id(), event.name(), event.data())).toList();
 	}
 
 	/**
@@ -138,7 +140,7 @@ public final class DeliveryCheck {
 			if ("sse.reset".equals(event.type())) {
 				String reason = match(REASON, event.data());
 				resets.merge(reason, 1, Integer::sum);
-				if (event.id() == null) {
+				if (event.id().isEmpty()) {
 					throw new AssertionError(label + ": a reset without the id to resume from: " + event);
 				}
 				String lastEventId = match(LAST_EVENT_ID, event.data());
@@ -161,7 +163,7 @@ public final class DeliveryCheck {
 			if (event.type().startsWith("sse.")) {
 				continue;
 			}
-			if (event.id() == null) {
+			if (event.id().isEmpty()) {
 				throw new AssertionError(label + ": an event without an id: " + event);
 			}
 			long sequence = order(event.id());

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,14 +28,14 @@ import io.github.ssestarter.SseService;
 import io.github.ssestarter.engine.SseEngine;
 import io.github.ssestarter.store.SseEventStore;
 import io.github.ssestarter.support.RawSseStream;
-import io.github.ssestarter.support.TestSseClient;
-import io.github.ssestarter.support.TestSseClient.Event;
+import io.github.ssestarter.test.SseReceivedEvent;
+import io.github.ssestarter.test.SseTestClient;
 import io.github.ssestarter.testapp.plain.SseTestApplication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The HTTP contract over real HTTP on a random port, read by OkHttp's EventSource and by a
+ * The HTTP contract over real HTTP on a random port, read by the test kit's client and by a
  * raw socket.
  */
 @SpringBootTest(classes = SseTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
@@ -87,35 +88,36 @@ class SseHttpIntegrationTest {
 
 	@Test
 	void eventsReachTheirTopicsSubscribersOnly() throws Exception {
-		try (TestSseClient a = TestSseClient.connect(url("/api/v1/sse?topics=room-a"));
-				TestSseClient b = TestSseClient.connect(url("/api/v1/sse?topic=room-b&topic=shared"));
-				TestSseClient both = TestSseClient.connect(url("/api/v1/sse?topics=room-a,room-b"))) {
-			a.next("sse.connected");
-			b.next("sse.connected");
-			both.next("sse.connected");
+		try (SseTestClient a = SseTestClient.connect(url("/api/v1/sse?topics=room-a"));
+				SseTestClient b = SseTestClient.connect(url("/api/v1/sse?topic=room-b&topic=shared"));
+				SseTestClient both = SseTestClient.connect(url("/api/v1/sse?topics=room-a,room-b"))) {
+			a.awaitEvent("sse.connected");
+			b.awaitEvent("sse.connected");
+			both.awaitEvent("sse.connected");
 			String id = this.sse.publish("room-a", SseEvent.of("chat.message", Map.of("text", "for a")));
 			this.sse.publish(List.of("room-a", "room-b"), SseEvent.of("chat.message", "for a and b"));
-			Event first = a.next();
-			assertThat(first).isEqualTo(new Event(id, "chat.message", "{\"text\":\"for a\"}"));
-			assertThat(a.next().data()).isEqualTo("for a and b");
-			assertThat(b.next().data()).isEqualTo("for a and b"); // b never saw the room-a event
-			assertThat(both.next(2)).extracting(Event::data).containsExactly("{\"text\":\"for a\"}", "for a and b");
+			SseReceivedEvent first = a.awaitEvent();
+			assertThat(first).isEqualTo(new SseReceivedEvent(id, "chat.message", "{\"text\":\"for a\"}", null));
+			assertThat(a.awaitEvent().data()).isEqualTo("for a and b");
+			assertThat(b.awaitEvent().data()).isEqualTo("for a and b"); // b never saw the room-a event
+			assertThat(both.awaitEvents(2)).extracting(SseReceivedEvent::data).containsExactly("{\"text\":\"for a\"}", "for a and b");
 		}
 	}
 
 	@Test
 	void publishOverHttpReturnsTheIdOfTheEventClientsReceive() throws Exception {
-		try (TestSseClient client = TestSseClient.connect(url("/api/v1/sse?topics=http-news"))) {
-			client.next("sse.connected");
+		try (SseTestClient client = SseTestClient.connect(url("/api/v1/sse?topics=http-news"))) {
+			client.awaitEvent("sse.connected");
 			HttpResponse<String> response = post("{\"topics\":[\"http-news\"],\"event\":\"news.published\","
 					+ "\"data\":{\"title\":\"Hi\"},\"retry\":5000}");
 			assertThat(response.statusCode()).isEqualTo(202);
 			String id = this.jsonMapper.readTree(response.body()).get("id").asString();
-			assertThat(client.next()).isEqualTo(new Event(id, "news.published", "{\"title\":\"Hi\"}"));
+			assertThat(client.awaitEvent()).isEqualTo(
+					new SseReceivedEvent(id, "news.published", "{\"title\":\"Hi\"}", Duration.ofSeconds(5)));
 			HttpResponse<String> text = post("{\"broadcast\":true,\"data\":\"plain text\"}");
 			assertThat(text.statusCode()).isEqualTo(202);
-			assertThat(client.next()).isEqualTo(
-					new Event(this.jsonMapper.readTree(text.body()).get("id").asString(), "message", "plain text"));
+			String textId = this.jsonMapper.readTree(text.body()).get("id").asString();
+			assertThat(client.awaitEvent()).isEqualTo(new SseReceivedEvent(textId, "message", "plain text", null));
 		}
 	}
 
@@ -146,8 +148,8 @@ class SseHttpIntegrationTest {
 				else if (lastEventId != null) {
 					query += "&lastEventId=" + lastEventId;
 				}
-				try (TestSseClient client = TestSseClient.connect(url(query), headers)) {
-					Event connected = client.next("sse.connected");
+				try (SseTestClient client = SseTestClient.connect(url(query), headers)) {
+					SseReceivedEvent connected = client.awaitEvent("sse.connected");
 					if (lastEventId != null) {
 						assertThat(connected.id()).isEqualTo(lastEventId);
 					}
@@ -156,8 +158,8 @@ class SseHttpIntegrationTest {
 					}
 					int take = ThreadLocalRandom.current().nextInt(1, 400);
 					for (int i = 0; i < take && (publishing.get() || received.size() < published.size()); i++) {
-						Event event = client.next();
-						assertThat(event.type()).isEqualTo("tick");
+						SseReceivedEvent event = client.awaitEvent();
+						assertThat(event.name()).isEqualTo("tick");
 						received.add(event.id());
 						lastEventId = event.id();
 					}
@@ -175,17 +177,17 @@ class SseHttpIntegrationTest {
 	@Test
 	void anUnknownLastEventIdGetsOneResetThenLiveEvents() throws Exception {
 		String position = this.store.latestId();
-		try (TestSseClient client = TestSseClient.connect(url("/api/v1/sse?topics=reset-me"),
+		try (SseTestClient client = SseTestClient.connect(url("/api/v1/sse?topics=reset-me"),
 				Map.of("Last-Event-ID", "from-another-life-42"))) {
-			Event connected = client.next("sse.connected");
-			Event reset = client.next();
-			assertThat(reset.type()).isEqualTo("sse.reset");
+			SseReceivedEvent connected = client.awaitEvent("sse.connected");
+			SseReceivedEvent reset = client.awaitEvent();
+			assertThat(reset.name()).isEqualTo("sse.reset");
 			assertThat(reset.data()).isEqualTo("{\"reason\":\"unknown\",\"lastEventId\":\"from-another-life-42\"}");
 			// The notice keeps the client's id until the reset moves it to where the stream joined the flow.
 			assertThat(connected.id()).isEqualTo("from-another-life-42");
 			assertThat(reset.id()).isEqualTo(position);
 			String id = this.sse.publish("reset-me", SseEvent.ofData("live"));
-			assertThat(client.next()).isEqualTo(new Event(id, "message", "live"));
+			assertThat(client.awaitEvent()).isEqualTo(new SseReceivedEvent(id, "message", "live", null));
 		}
 	}
 

@@ -22,8 +22,8 @@ import io.github.ssestarter.engine.CloseReason;
 import io.github.ssestarter.engine.DropReason;
 import io.github.ssestarter.engine.SseConnection;
 import io.github.ssestarter.engine.SseEngine;
-import io.github.ssestarter.support.TestSseClient;
-import io.github.ssestarter.support.TestSseClient.Event;
+import io.github.ssestarter.test.SseReceivedEvent;
+import io.github.ssestarter.test.SseTestClient;
 import io.github.ssestarter.testapp.plain.SseTestApplication;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,8 +62,8 @@ class SseSlowClientIntegrationTest {
 		long catchUpsBefore = this.engine.counters().catchUps();
 		long slowBefore = this.engine.counters().closed(CloseReason.SLOW);
 		List<Socket> stalled = new ArrayList<>();
-		try (TestSseClient fast = TestSseClient.connect(url("/api/v1/sse?topics=load,fast-only"))) {
-			fast.next("sse.connected");
+		try (SseTestClient fast = SseTestClient.connect(url("/api/v1/sse?topics=load,fast-only"))) {
+			fast.awaitEvent("sse.connected");
 			for (int i = 0; i < STALLED; i++) {
 				stalled.add(stalledClient());
 			}
@@ -81,7 +81,7 @@ class SseSlowClientIntegrationTest {
 			while ((slow.stream().anyMatch((c) -> !c.isCatchingUp()) || published < 200) && published < 20_000) {
 				String id = this.sse.publish("load", SseEvent.of("load", published + ":" + payload));
 				long start = System.nanoTime();
-				Event event = fast.next();
+				SseReceivedEvent event = fast.awaitEvent();
 				worstWaitMillis = Math.max(worstWaitMillis, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
 				assertThat(event.id()).isEqualTo(id);
 				assertThat(event.data()).startsWith(published + ":");

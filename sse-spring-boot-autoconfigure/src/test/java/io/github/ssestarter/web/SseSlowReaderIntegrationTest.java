@@ -28,7 +28,8 @@ import io.github.ssestarter.engine.SseCounters;
 import io.github.ssestarter.engine.SseEngine;
 import io.github.ssestarter.support.DeliveryCheck;
 import io.github.ssestarter.support.SlowSseClient;
-import io.github.ssestarter.support.TestSseClient;
+import io.github.ssestarter.test.SseReceivedEvent;
+import io.github.ssestarter.test.SseTestClient;
 import io.github.ssestarter.testapp.plain.SseTestApplication;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -143,10 +144,10 @@ class SseSlowReaderIntegrationTest {
 	Run publishToASlowAndAFastReader() throws Exception {
 		DeliveryCheck published = new DeliveryCheck();
 		String url = "http://localhost:" + this.port + "/api/v1/sse?topics=" + TOPIC;
-		try (TestSseClient fast = TestSseClient.connect(url);
+		try (SseTestClient fast = SseTestClient.connect(url);
 				SlowSseClient slow = new SlowSseClient(this.port, "/api/v1/sse?topics=" + TOPIC, 4096,
 						Duration.ofMillis(2))) {
-			long fastStart = DeliveryCheck.sequence(fast.next("sse.connected").id());
+			long fastStart = DeliveryCheck.sequence(fast.awaitEvent("sse.connected").id());
 			slow.awaitEvent((event) -> event.type().equals("sse.connected"), Duration.ofSeconds(5));
 			CountDownLatch start = new CountDownLatch(1);
 			List<Future<?>> publishers = new ArrayList<>();
@@ -169,10 +170,10 @@ class SseSlowReaderIntegrationTest {
 			}
 			String last = this.engine.publish(TOPIC, SseEvent.of("item", "last"));
 			published.published(last, Set.of(TOPIC));
-			List<TestSseClient.Event> fastEvents = new ArrayList<>();
-			TestSseClient.Event event;
+			List<SseReceivedEvent> fastEvents = new ArrayList<>();
+			SseReceivedEvent event;
 			do {
-				event = fast.next();
+				event = fast.awaitEvent();
 				fastEvents.add(event);
 			}
 			while (!last.equals(event.id()));

@@ -25,8 +25,8 @@ import io.github.ssestarter.SseService;
 import io.github.ssestarter.engine.CloseReason;
 import io.github.ssestarter.engine.SseEngine;
 import io.github.ssestarter.support.RawSseStream;
-import io.github.ssestarter.support.TestSseClient;
-import io.github.ssestarter.support.TestSseClient.Event;
+import io.github.ssestarter.test.SseReceivedEvent;
+import io.github.ssestarter.test.SseTestClient;
 import io.github.ssestarter.testapp.plain.SseTestApplication;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -79,10 +79,10 @@ class SseStreamLifecycleIntegrationTest {
 			.substring(4);
 		// What is published between the end and the reconnect is replayed on reconnect.
 		String missed = this.sse.publish("lifetime", SseEvent.ofData("published while away"));
-		try (TestSseClient client = TestSseClient.connect(url("/api/v1/sse?topics=lifetime"),
+		try (SseTestClient client = SseTestClient.connect(url("/api/v1/sse?topics=lifetime"),
 				Map.of("Last-Event-ID", position))) {
-			client.next("sse.connected");
-			assertThat(client.next()).isEqualTo(new Event(missed, "message", "published while away"));
+			client.awaitEvent("sse.connected");
+			assertThat(client.awaitEvent()).isEqualTo(new SseReceivedEvent(missed, "message", "published while away", null));
 		}
 	}
 

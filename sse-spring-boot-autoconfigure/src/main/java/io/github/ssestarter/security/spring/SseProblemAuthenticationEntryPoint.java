@@ -11,9 +11,10 @@ import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
 
 /**
- * Answers an unauthenticated request to an SSE endpoint with a {@code 401} problem detail,
- * where the application's chain would otherwise redirect to a login page: an EventSource
- * cannot follow a redirect to a page, and a script needs to know what went wrong.
+ * Answers an unauthenticated request to an SSE endpoint, or for any event stream, with a
+ * {@code 401} problem detail where the application's chain would otherwise redirect to a
+ * login page: an EventSource cannot follow a redirect to a page, and a script needs to
+ * know what went wrong.
  *
  * @since 0.1.0
  */
@@ -33,8 +34,8 @@ public class SseProblemAuthenticationEntryPoint implements AuthenticationEntryPo
 	public void commence(HttpServletRequest request, HttpServletResponse response,
 			AuthenticationException authException) throws IOException {
 		ProblemResponses.write(this.jsonMapper, request, response, HttpStatus.UNAUTHORIZED, "unauthenticated",
-				"This SSE endpoint requires an authenticated user: log in first, or send a bearer token "
-						+ "(an EventSource cannot send headers: use the access_token query parameter).");
+				"This event stream requires an authenticated user: log in first, or send a bearer token (an "
+						+ "EventSource cannot send headers: the stream endpoint takes the access_token query parameter).");
 	}
 
 }

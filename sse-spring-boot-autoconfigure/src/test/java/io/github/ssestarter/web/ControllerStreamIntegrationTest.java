@@ -1,0 +1,178 @@
+package io.github.ssestarter.web;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import io.github.ssestarter.SseEvent;
+import io.github.ssestarter.SseService;
+import io.github.ssestarter.engine.CloseReason;
+import io.github.ssestarter.engine.SseEngine;
+import io.github.ssestarter.test.SseReceivedEvent;
+import io.github.ssestarter.test.SseTestClient;
+import io.github.ssestarter.testapp.streams.StreamsTestApplication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Streams returned by the application's own controllers, over real HTTP: the controller's
+ * checks decide the topics, the engine does the rest.
+ */
+@SpringBootTest(classes = StreamsTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "spring.mvc.problemdetails.enabled=true", "sse.limits.max-connections-per-user=3" })
+class ControllerStreamIntegrationTest {
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	SseService sse;
+
+	@Autowired
+	SseEngine engine;
+
+	@Autowired
+	BlockingQueue<String> callbacks;
+
+	private SseTestClient.Builder as(String user, String path) {
+		return SseTestClient.request("http://localhost:" + this.port + path).basicAuth(user, user);
+	}
+
+	@Test
+	void theOwnerReceivesWhatIsPublishedToTheTopicTheControllerChoseAndToTheirOwnTopics() {
+		try (SseTestClient stream = as("alice", "/orders/42/events").open()) {
+			assertThat(stream.awaitResponse().header("Content-Type")).startsWith("text/event-stream");
+			stream.awaitEvent("sse.connected");
+			String shipped = this.sse.publish("order:42", SseEvent.of("order.shipped", "on its way"));
+			this.sse.publish("order:43", SseEvent.of("order.shipped", "not alice's"));
+			String personal = this.sse.sendToUser("alice", SseEvent.of("note", "for alice"));
+			assertThat(stream.awaitEvents(2)).containsExactly(
+					new SseReceivedEvent(shipped, "order.shipped", "on its way", null),
+					new SseReceivedEvent(personal, "note", "for alice", null));
+		}
+		// The built-in endpoint still refuses the topic: no rule makes it public.
+		try (SseTestClient stream = as("alice", "/api/v1/sse?topics=order:42").open()) {
+			assertThat(stream.awaitResponse().status()).isEqualTo(403);
+		}
+	}
+
+	@Test
+	void theControllersOwnRefusalsAreProblemDetails() {
+		assertProblem(as("bob", "/orders/42/events").open(), 403, "Order 42 is not yours");
+		assertProblem(as("alice", "/orders/7/events").open(), 404, "There is no order 7");
+		assertProblem(SseTestClient.connect("http://localhost:" + this.port + "/orders/42/events"), 401,
+				"This event stream requires an authenticated user");
+	}
+
+	@Test
+	void aReservedTopicOfSomeoneElseIsRefusedEvenFromAController() {
+		assertProblem(as("alice", "/peek/bob").open(), 403, "Topic 'user:bob' is reserved");
+		try (SseTestClient own = as("alice", "/peek/alice").open()) {
+			own.awaitEvent("sse.connected");
+			String id = this.sse.sendToUser("alice", SseEvent.ofData("mine"));
+			assertThat(own.awaitEvent()).isEqualTo(new SseReceivedEvent(id, "message", "mine", null));
+		}
+	}
+
+	private static void assertProblem(SseTestClient stream, int status, String detail) {
+		try (stream) {
+			SseTestClient.Response response = stream.awaitResponse();
+			assertThat(response.status()).isEqualTo(status);
+			assertThat(response.header("Content-Type")).isEqualTo("application/problem+json");
+			assertThat(response.body()).contains(detail);
+		}
+	}
+
+	@Test
+	void aClientResumingWithLastEventIdGetsExactlyWhatItMissed() {
+		List<String> ids = new ArrayList<>();
+		String seen;
+		try (SseTestClient stream = as("bob", "/orders/43/events").open()) {
+			stream.awaitEvent("sse.connected");
+			for (int i = 0; i < 3; i++) {
+				ids.add(this.sse.publish("order:43", SseEvent.ofData("e" + i)));
+			}
+			seen = stream.awaitEvents(3).get(2).id();
+		}
+		for (int i = 3; i < 5; i++) {
+			ids.add(this.sse.publish("order:43", SseEvent.ofData("e" + i)));
+		}
+		try (SseTestClient resumed = as("bob", "/orders/43/events").lastEventId(seen).open()) {
+			resumed.awaitEvent("sse.connected");
+			assertThat(resumed.awaitEvents(2)).extracting(SseReceivedEvent::id, SseReceivedEvent::data)
+				.containsExactly(org.assertj.core.groups.Tuple.tuple(ids.get(3), "e3"),
+						org.assertj.core.groups.Tuple.tuple(ids.get(4), "e4"));
+		}
+	}
+
+	@Test
+	void eventsSentThroughTheEmitterApiGetIdsAndCompleteEndsTheStreamAfterThem() throws Exception {
+		this.callbacks.clear();
+		try (SseTestClient stream = as("alice", "/greeting").open()) {
+			stream.awaitEvent("sse.connected");
+			SseReceivedEvent hello = stream.awaitEvent();
+			SseReceivedEvent text = stream.awaitEvent();
+			assertThat(hello.name()).isEqualTo("hello");
+			assertThat(hello.data()).isEqualTo("{\"to\":\"you\"}");
+			assertThat(text.name()).isEqualTo("message");
+			assertThat(text.data()).isEqualTo("plain text");
+			assertThat(hello.id()).isNotEmpty().isNotEqualTo(text.id());
+			assertThat(stream.awaitEnd(Duration.ofSeconds(10))).isNull();
+			assertThat(stream.reconnectionTime()).isNotNull();
+		}
+		assertThat(this.callbacks.poll(10, TimeUnit.SECONDS)).isEqualTo("greeting completed");
+	}
+
+	@Test
+	void callbacksRunWhenTheStreamCloses() throws Exception {
+		this.callbacks.clear();
+		try (SseTestClient stream = as("alice", "/watched").open()) {
+			String clientId = stream.awaitEvent("sse.connected").data().replaceAll(".*\"clientId\":\"([^\"]+)\".*", "$1");
+			assertThat(this.sse.disconnectClient(clientId)).isTrue();
+			assertThat(stream.awaitEnd(Duration.ofSeconds(10))).isNull();
+		}
+		assertThat(this.callbacks.poll(10, TimeUnit.SECONDS)).isEqualTo("watched completed");
+		assertThat(this.callbacks).isEmpty(); // closed by the application: not an error
+	}
+
+	@Test
+	void thePerUserLimitAppliesToControllerStreams() {
+		List<SseTestClient> open = new ArrayList<>();
+		try {
+			for (int i = 0; i < 3; i++) {
+				SseTestClient stream = as("bob", "/orders/43/events").open();
+				open.add(stream);
+				stream.awaitEvent("sse.connected");
+			}
+			long limited = this.engine.counters().closed(CloseReason.LIMIT);
+			try (SseTestClient fourth = as("bob", "/orders/43/events").open()) {
+				SseTestClient.Response response = fourth.awaitResponse();
+				assertThat(response.status()).isEqualTo(429);
+				assertThat(response.header("Retry-After")).isEqualTo("30");
+				assertThat(response.body()).contains("sse.limits.max-connections-per-user");
+			}
+			assertThat(this.engine.counters().closed(CloseReason.LIMIT)).isEqualTo(limited + 1);
+		}
+		finally {
+			open.forEach(SseTestClient::close);
+		}
+	}
+
+	@Test
+	void aPlainSseEmitterStillWorksAsInSpringMvc() {
+		try (SseTestClient stream = as("alice", "/spring-emitter").open()) {
+			assertThat(stream.awaitEvent()).isEqualTo(new SseReceivedEvent("", "spring", "Spring MVC's own emitter", null));
+			assertThat(stream.awaitEnd(Duration.ofSeconds(10))).isNull();
+		}
+	}
+
+}

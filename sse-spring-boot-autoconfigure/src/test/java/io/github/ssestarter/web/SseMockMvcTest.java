@@ -1,0 +1,79 @@
+package io.github.ssestarter.web;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+
+import io.github.ssestarter.SseEvent;
+import io.github.ssestarter.SseService;
+import io.github.ssestarter.test.SseEventStreams;
+import io.github.ssestarter.test.SseReceivedEvent;
+import io.github.ssestarter.testapp.streams.StreamsTestApplication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.httpBasic;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.request;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+/**
+ * Streams under MockMvc, which has no non-blocking output: the stream writes to the mock
+ * response blocking, and the test reads what was written so far.
+ */
+@SpringBootTest(classes = StreamsTestApplication.class, properties = "spring.mvc.problemdetails.enabled=true")
+@AutoConfigureMockMvc
+class SseMockMvcTest {
+
+	@Autowired
+	MockMvc mvc;
+
+	@Autowired
+	SseService sse;
+
+	@Test
+	void theBuiltInEndpointStreamsTheEventsPublishedWhileTheTestRuns() throws Exception {
+		MvcResult result = this.mvc
+			.perform(get("/api/v1/sse").with(httpBasic("alice", "alice")).accept(MediaType.TEXT_EVENT_STREAM))
+			.andExpect(request().asyncStarted())
+			.andExpect(status().isOk())
+			.andExpect(content().contentTypeCompatibleWith(MediaType.TEXT_EVENT_STREAM))
+			.andReturn();
+		awaitEvent(result, "sse.connected");
+		String id = this.sse.sendToUser("alice", SseEvent.of("note", "hello"));
+		assertThat(awaitEvent(result, "note")).isEqualTo(new SseReceivedEvent(id, "note", "hello", null));
+		assertThat(result.getResponse().getContentAsString()).startsWith(":");
+	}
+
+	@Test
+	void aControllerStreamWorksTooAndItsRefusalsAreProblemDetails() throws Exception {
+		MvcResult result = this.mvc
+			.perform(get("/orders/42/events").with(httpBasic("alice", "alice")).accept(MediaType.TEXT_EVENT_STREAM))
+			.andExpect(request().asyncStarted())
+			.andReturn();
+		awaitEvent(result, "sse.connected");
+		String id = this.sse.publish("order:42", SseEvent.of("order.shipped", "on its way"));
+		assertThat(awaitEvent(result, "order.shipped").id()).isEqualTo(id);
+		this.mvc.perform(get("/peek/bob").with(httpBasic("alice", "alice")).accept(MediaType.TEXT_EVENT_STREAM))
+			.andExpect(status().isForbidden())
+			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON));
+	}
+
+	private static SseReceivedEvent awaitEvent(MvcResult result, String name) {
+		return await().atMost(Duration.ofSeconds(10))
+			.until(() -> SseEventStreams.parse(result.getResponse().getContentAsString())
+				.stream()
+				.filter((event) -> event.isNamed(name))
+				.findFirst()
+				.orElse(null), (event) -> event != null);
+	}
+
+}
