@@ -14,6 +14,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import io.github.ssestarter.test.SseTestClient;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -45,22 +47,22 @@ class SampleApplicationTest {
 				HttpResponse.BodyHandlers.ofString());
 		assertThat(page.statusCode()).isEqualTo(200);
 		assertThat(page.body()).contains("/js/sse-client.js");
-		try (SampleHttp.Stream stream = http.open("/api/v1/sse?topics=clock", Map.of())) {
-			assertThat(stream.status()).isEqualTo(200);
-			assertThat(stream.dataAfter("event: sse.connected")).contains("\"user:alice\"");
-			assertThat(stream.dataAfter("event: clock.tick")).startsWith("data: {\"time\":\"");
+		try (SseTestClient stream = http.open("/api/v1/sse?topics=clock", Map.of())) {
+			assertThat(stream.awaitResponse().status()).isEqualTo(200);
+			assertThat(stream.awaitEvent("sse.connected").data()).contains("\"user:alice\"");
+			assertThat(stream.awaitEvent("clock.tick").data()).startsWith("{\"time\":\"");
 		}
 	}
 
 	@Test
 	void theAdminPublishesWhatSubscribersReceive() throws Exception {
 		SampleHttp http = new SampleHttp(this.port);
-		try (SampleHttp.Stream stream = http.open("/api/v1/sse?topics=notifications", SampleHttp.basic("bob"))) {
-			stream.dataAfter("event: sse.connected");
+		try (SseTestClient stream = http.open("/api/v1/sse?topics=notifications", SampleHttp.basic("bob"))) {
+			stream.awaitEvent("sse.connected");
 			HttpResponse<String> published = http.publish(SampleHttp.basic("admin"),
 					"{\"topics\":[\"notifications\"],\"event\":\"notification.created\",\"data\":{\"message\":\"Hi\"}}");
 			assertThat(published.statusCode()).isEqualTo(202);
-			assertThat(stream.dataAfter("event: notification.created")).isEqualTo("data: {\"message\":\"Hi\"}");
+			assertThat(stream.awaitEvent("notification.created").data()).isEqualTo("{\"message\":\"Hi\"}");
 		}
 	}
 

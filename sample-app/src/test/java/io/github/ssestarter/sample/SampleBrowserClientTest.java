@@ -15,6 +15,7 @@ import io.github.ssestarter.SseEvent;
 import io.github.ssestarter.SseService;
 import io.github.ssestarter.engine.CloseReason;
 import io.github.ssestarter.engine.SseEngine;
+import io.github.ssestarter.test.SseTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -52,13 +53,13 @@ class SampleBrowserClientTest {
 	void aFullServerIsRetriedWithAGrowingDelay() throws Exception {
 		Browser.assumeInstalled();
 		SampleHttp http = new SampleHttp(this.port);
-		try (SampleHttp.Stream one = http.open("/api/v1/sse", SampleHttp.basic("alice"));
-				SampleHttp.Stream two = http.open("/api/v1/sse", SampleHttp.basic("alice"));
-				SampleHttp.Stream three = http.open("/api/v1/sse", SampleHttp.basic("admin"));
+		try (SseTestClient one = http.open("/api/v1/sse", SampleHttp.basic("alice"));
+				SseTestClient two = http.open("/api/v1/sse", SampleHttp.basic("alice"));
+				SseTestClient three = http.open("/api/v1/sse", SampleHttp.basic("admin"));
 				Browser browser = Browser.start()) {
-			one.dataAfter("event: sse.connected");
-			two.dataAfter("event: sse.connected");
-			three.dataAfter("event: sse.connected");
+			one.awaitEvent("sse.connected");
+			two.awaitEvent("sse.connected");
+			three.awaitEvent("sse.connected");
 			long refusedBefore = this.engine.counters().closed(CloseReason.LIMIT);
 			browser.logIn(this.port, "bob");
 			browser.waitUntil(Duration.ofSeconds(10),

@@ -1,14 +1,10 @@
 package io.github.ssestarter.sample;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Assumptions;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -16,6 +12,8 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import io.github.ssestarter.backplane.SseBackplane;
+import io.github.ssestarter.support.LocalRedis;
+import io.github.ssestarter.test.SseTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,16 +30,7 @@ class SampleRedisModeTest {
 
 	@BeforeAll
 	static void redisRunning() {
-		try (Socket socket = new Socket()) {
-			socket.connect(new InetSocketAddress("127.0.0.1", 6379), 500);
-		}
-		catch (IOException ex) {
-			String message = "Redis is not running on 127.0.0.1:6379; start it with: redis-server --daemonize yes";
-			if (System.getenv("SSE_REQUIRE_REDIS") != null) {
-				throw new AssertionError(message);
-			}
-			Assumptions.abort(message);
-		}
+		LocalRedis.assumeRunning();
 	}
 
 	@Test
@@ -52,10 +41,10 @@ class SampleRedisModeTest {
 		json.put("Accept", "application/json");
 		assertThat(http.get("/actuator/health", json).body()).contains("\"status\":\"UP\"")
 			.contains("RedisStreamSseBackplane");
-		try (SampleHttp.Stream stream = http.open("/api/v1/sse?topics=notifications", SampleHttp.basic("bob"))) {
-			stream.dataAfter("event: sse.connected");
+		try (SseTestClient stream = http.open("/api/v1/sse?topics=notifications", SampleHttp.basic("bob"))) {
+			stream.awaitEvent("sse.connected");
 			http.publish(SampleHttp.basic("admin"), "{\"topics\":[\"notifications\"],\"event\":\"via-redis\",\"data\":\"x\"}");
-			assertThat(stream.dataAfter("event: via-redis")).isEqualTo("data: x");
+			assertThat(stream.awaitEvent("via-redis").data()).isEqualTo("x");
 		}
 	}
 

@@ -13,6 +13,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import io.github.ssestarter.test.SseTestClient;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -53,9 +55,9 @@ class SampleSecurityMatrixTest {
 		SampleHttp http = new SampleHttp(this.port);
 		Map<String, String> credentials = "anonymous".equals(who) ? Map.of() : SampleHttp.basic(who);
 		if (status == 200) {
-			try (SampleHttp.Stream stream = http.open("/api/v1/sse?topics=" + topic, credentials)) {
-				assertThat(stream.status()).isEqualTo(200);
-				assertThat(stream.dataAfter("event: sse.connected")).contains("\"" + topic + "\"");
+			try (SseTestClient stream = http.open("/api/v1/sse?topics=" + topic, credentials)) {
+				assertThat(stream.awaitResponse().status()).isEqualTo(200);
+				assertThat(stream.awaitEvent("sse.connected").data()).contains("\"" + topic + "\"");
 			}
 			return;
 		}
@@ -80,14 +82,14 @@ class SampleSecurityMatrixTest {
 	@Test
 	void userEventsReachOnlyTheirUser() throws Exception {
 		SampleHttp http = new SampleHttp(this.port);
-		try (SampleHttp.Stream alice = http.open("/api/v1/sse", SampleHttp.basic("alice"));
-				SampleHttp.Stream bob = http.open("/api/v1/sse", SampleHttp.basic("bob"))) {
-			alice.dataAfter("event: sse.connected");
-			bob.dataAfter("event: sse.connected");
+		try (SseTestClient alice = http.open("/api/v1/sse", SampleHttp.basic("alice"));
+				SseTestClient bob = http.open("/api/v1/sse", SampleHttp.basic("bob"))) {
+			alice.awaitEvent("sse.connected");
+			bob.awaitEvent("sse.connected");
 			http.publish(SampleHttp.basic("admin"), "{\"topics\":[\"user:alice\"],\"event\":\"secret\",\"data\":\"a\"}");
 			http.publish(SampleHttp.basic("admin"), "{\"topics\":[\"user:bob\"],\"event\":\"secret\",\"data\":\"b\"}");
-			assertThat(alice.dataAfter("event: secret")).isEqualTo("data: a");
-			assertThat(bob.dataAfter("event: secret")).isEqualTo("data: b");
+			assertThat(alice.awaitEvent("secret").data()).isEqualTo("a");
+			assertThat(bob.awaitEvent("secret").data()).isEqualTo("b");
 		}
 	}
 
@@ -110,11 +112,11 @@ class SampleSecurityMatrixTest {
 	@Test
 	void theSixthStreamOfAUserIsRefusedWith429() throws Exception {
 		SampleHttp http = new SampleHttp(this.port);
-		List<SampleHttp.Stream> streams = new ArrayList<>();
+		List<SseTestClient> streams = new ArrayList<>();
 		try {
 			for (int i = 0; i < 5; i++) {
-				SampleHttp.Stream stream = http.open("/api/v1/sse", SampleHttp.basic("admin"));
-				stream.dataAfter("event: sse.connected");
+				SseTestClient stream = http.open("/api/v1/sse", SampleHttp.basic("admin"));
+				stream.awaitEvent("sse.connected");
 				streams.add(stream);
 			}
 			HttpResponse<String> sixth = http.get("/api/v1/sse", SampleHttp.basic("admin"));
@@ -123,7 +125,7 @@ class SampleSecurityMatrixTest {
 			assertThat(sixth.body()).contains("sse.limits.max-connections-per-user");
 		}
 		finally {
-			for (SampleHttp.Stream stream : streams) {
+			for (SseTestClient stream : streams) {
 				stream.close();
 			}
 		}

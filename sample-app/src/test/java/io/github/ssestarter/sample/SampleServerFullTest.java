@@ -1,10 +1,14 @@
 package io.github.ssestarter.sample;
 
+import java.time.Duration;
+
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+
+import io.github.ssestarter.test.SseTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,23 +27,16 @@ class SampleServerFullTest {
 	@Test
 	void aClientBeyondTheGlobalLimitIsToldToComeBackLater() throws Exception {
 		SampleHttp http = new SampleHttp(this.port);
-		try (SampleHttp.Stream first = http.open("/api/v1/sse", SampleHttp.basic("alice"));
-				SampleHttp.Stream second = http.open("/api/v1/sse", SampleHttp.basic("bob"))) {
-			first.dataAfter("event: sse.connected");
-			second.dataAfter("event: sse.connected");
-			try (SampleHttp.Stream third = http.open("/api/v1/sse", SampleHttp.basic("admin"))) {
-				assertThat(third.status()).isEqualTo(200);
-				String retry = null;
-				String line;
-				StringBuilder rest = new StringBuilder();
-				while ((line = third.lines().readLine()) != null) { // the server ends the stream
-					rest.append(line).append('\n');
-					if (line.startsWith("retry: ")) {
-						retry = line.substring(7);
-					}
-				}
-				assertThat(Long.parseLong(retry)).isBetween(3000L, 6000L);
-				assertThat(rest).contains("event: sse.overloaded\ndata: {\"reason\":\"server-full\",\"maxConnections\":2}");
+		try (SseTestClient first = http.open("/api/v1/sse", SampleHttp.basic("alice"));
+				SseTestClient second = http.open("/api/v1/sse", SampleHttp.basic("bob"))) {
+			first.awaitEvent("sse.connected");
+			second.awaitEvent("sse.connected");
+			try (SseTestClient third = http.open("/api/v1/sse", SampleHttp.basic("admin"))) {
+				assertThat(third.awaitResponse().status()).isEqualTo(200);
+				assertThat(third.awaitEvent("sse.overloaded").data())
+					.isEqualTo("{\"reason\":\"server-full\",\"maxConnections\":2}");
+				assertThat(third.awaitEnd(Duration.ofSeconds(10))).as("the server ends the stream").isNull();
+				assertThat(third.reconnectionTime()).isBetween(Duration.ofSeconds(3), Duration.ofSeconds(6));
 			}
 		}
 	}

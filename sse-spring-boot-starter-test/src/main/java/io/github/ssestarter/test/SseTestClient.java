@@ -72,8 +72,8 @@ public final class SseTestClient implements AutoCloseable {
 
 	private volatile boolean closed;
 
-	private SseTestClient(HttpRequest request) {
-		this.exchange = HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
+	private SseTestClient(HttpClient http, HttpRequest request) {
+		this.exchange = http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
 		this.exchange.whenComplete((result, failure) -> {
 			if (failure != null) {
 				this.response.completeExceptionally(failure);
@@ -358,6 +358,8 @@ public final class SseTestClient implements AutoCloseable {
 
 		private final Map<String, String> query = new LinkedHashMap<>();
 
+		private HttpClient http = HTTP;
+
 		private Builder(String url) {
 			this.url = url;
 			this.headers.put("Accept", "text/event-stream");
@@ -416,6 +418,17 @@ public final class SseTestClient implements AutoCloseable {
 		}
 
 		/**
+		 * Send the request with this client, for example one with a cookie handler that
+		 * holds the session of a form login.
+		 * @param http the client
+		 * @return this builder
+		 */
+		public Builder httpClient(HttpClient http) {
+			this.http = http;
+			return this;
+		}
+
+		/**
 		 * Send the request.
 		 * @return the stream, opening
 		 */
@@ -431,7 +444,7 @@ public final class SseTestClient implements AutoCloseable {
 			}
 			HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target.toString())).GET();
 			this.headers.forEach(request::header);
-			return new SseTestClient(request.build());
+			return new SseTestClient(this.http, request.build());
 		}
 
 	}
