@@ -1,16 +1,22 @@
 package io.github.ssestarter.web;
 
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import io.github.ssestarter.SseEvent;
@@ -22,13 +28,16 @@ import io.github.ssestarter.test.SseTestClient;
 import io.github.ssestarter.testapp.streams.StreamsTestApplication;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Streams returned by the application's own controllers, over real HTTP: the controller's
  * checks decide the topics, the engine does the rest.
  */
 @SpringBootTest(classes = StreamsTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "spring.mvc.problemdetails.enabled=true", "sse.limits.max-connections-per-user=3" })
+		properties = { "spring.mvc.problemdetails.enabled=true", "sse.limits.max-connections-per-user=3",
+				"sse.heartbeat.interval=200ms" })
+@ExtendWith(OutputCaptureExtension.class)
 class ControllerStreamIntegrationTest {
 
 	@LocalServerPort
@@ -142,6 +151,39 @@ class ControllerStreamIntegrationTest {
 		}
 		assertThat(this.callbacks.poll(10, TimeUnit.SECONDS)).isEqualTo("watched completed");
 		assertThat(this.callbacks).isEmpty(); // closed by the application: not an error
+	}
+
+	@Test
+	void clientsThatVanishFromAControllerStreamCloseQuietlyAndTellItsCallbacks(CapturedOutput output)
+			throws Exception {
+		this.callbacks.clear();
+		String credentials = Base64.getEncoder().encodeToString("bob:bob".getBytes(StandardCharsets.US_ASCII));
+		List<Socket> sockets = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			Socket socket = new Socket("127.0.0.1", this.port);
+			socket.getOutputStream()
+				.write(("GET /watched HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\nAuthorization: Basic "
+						+ credentials + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+			assertThat(socket.getInputStream().read(new byte[512])).as("the stream opened").isPositive();
+			sockets.add(socket);
+		}
+		await().until(() -> this.engine.registry().subscribers("watched").size() == 3);
+		for (Socket socket : sockets) {
+			socket.setSoLinger(true, 0);
+			socket.close();
+		}
+		await().atMost(Duration.ofSeconds(20)).until(() -> {
+			this.sse.publish("watched", SseEvent.ofData("anyone there?"));
+			return this.engine.registry().subscribers("watched").isEmpty();
+		});
+		List<String> told = new ArrayList<>();
+		for (int i = 0; i < 6; i++) {
+			told.add(this.callbacks.poll(10, TimeUnit.SECONDS));
+		}
+		assertThat(told).containsOnly("watched error", "watched completed");
+		assertThat(told).filteredOn("watched completed"::equals).hasSize(3);
+		Thread.sleep(500); // an error dispatch, if any, is logged right after the close
+		assertThat(output.getOut() + output.getErr()).doesNotContain(" WARN ").doesNotContain(" ERROR ");
 	}
 
 	@Test
