@@ -75,7 +75,7 @@ public final class SseSecurityAutoConfiguration {
 	SseHttpSecurityCustomizer sseHttpSecurityCustomizer(SseRequestMatchers sseRequestMatchers,
 			ObjectProvider<JsonMapper> jsonMapper, SseProperties properties) {
 		JsonMapper mapper = jsonMapper.getIfAvailable(JsonMapper::new);
-		return new SseHttpSecurityCustomizer(sseRequestMatchers, new SseProblemAuthenticationEntryPoint(mapper),
+		return new SseHttpSecurityCustomizer(sseRequestMatchers, new SseProblemAuthenticationEntryPoint(mapper, sseRequestMatchers.stream()),
 				new SseQueryStringFilter(sseRequestMatchers.any(), mapper), properties.getSecurity().isCsrfExemptPublish(),
 				!properties.getWeb().getCors().getAllowedOrigins().isEmpty());
 	}

@@ -28,11 +28,12 @@ final class SseEmitterEvents {
 	/**
 	 * The event the parts describe.
 	 * @param parts what {@code SseEventBuilder.build()} returned
-	 * @return the event
+	 * @return the event, or {@code null} when it has no data (a comment, or a name or retry
+	 * hint alone), which a browser would not dispatch
 	 * @throws IllegalArgumentException for an id (the server assigns ids), or data that
 	 * mixes an object with text
 	 */
-	static SseEvent toEvent(Set<DataWithMediaType> parts) {
+	static @Nullable SseEvent toEvent(Set<DataWithMediaType> parts) {
 		StringBuilder text = new StringBuilder();
 		List<Object> objects = new ArrayList<>();
 		for (DataWithMediaType part : parts) {
@@ -64,12 +65,15 @@ final class SseEmitterEvents {
 				}
 			}
 		}
+		if (data.isEmpty() && objects.isEmpty()) {
+			return null;
+		}
 		return event.data(data(data, objects)).build();
 	}
 
 	private static @Nullable Object data(List<String> lines, List<Object> objects) {
 		if (objects.isEmpty()) {
-			return lines.isEmpty() ? null : String.join("\n", lines);
+			return String.join("\n", lines);
 		}
 		if (objects.size() == 1 && lines.size() == 1 && lines.get(0).equals(String.valueOf(OBJECT))) {
 			return objects.get(0);

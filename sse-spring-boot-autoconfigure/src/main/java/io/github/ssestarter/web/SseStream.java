@@ -74,8 +74,14 @@ public final class SseStream extends SseEmitter {
 	/** Guarded by {@link #lock}; set when the stream opens. */
 	private @Nullable SseConnection connection;
 
-	/** Guarded by {@link #lock}: the stream was refused, or has closed. */
-	private boolean finished;
+	/**
+	 * The stream was refused, or has closed. Not guarded by {@link #lock}: the engine sets
+	 * it while holding its own locks, which a send holds the stream's lock to take.
+	 */
+	private volatile boolean finished;
+
+	/** The application called {@code complete()} or {@code completeWithError()}. */
+	private volatile boolean completed;
 
 	/** Guarded by {@link #lock}: sent before the stream opened. */
 	private final List<SseEvent> early = new ArrayList<>();
@@ -125,16 +131,20 @@ public final class SseStream extends SseEmitter {
 	/**
 	 * Publish an event to this stream alone.
 	 * @param event the event
-	 * @throws IOException if the stream has closed (the client went away, or it was ended)
-	 * @throws IllegalStateException if the stream was completed, or too many events were
-	 * sent before it opened
+	 * @throws IOException if the stream has closed (the client went away, or the server
+	 * ended it)
+	 * @throws IllegalStateException if the application completed the stream, or too many
+	 * events were sent before it opened
 	 */
 	public void send(SseEvent event) throws IOException {
+		if (this.completed) {
+			throw new IllegalStateException("The stream was completed; nothing more can be sent");
+		}
 		synchronized (this.lock) {
 			SseConnection open = this.connection;
 			if (open == null) {
-				if (this.finished || this.endRequested != null) {
-					throw new IllegalStateException("The stream was completed or refused; nothing more can be sent");
+				if (this.finished) {
+					throw new IllegalStateException("The stream was refused; nothing can be sent");
 				}
 				if (this.early.size() >= MAX_EARLY_EVENTS) {
 					throw new IllegalStateException("At most " + MAX_EARLY_EVENTS + " events can be sent before the "
@@ -160,14 +170,24 @@ public final class SseStream extends SseEmitter {
 		send((object instanceof SseEvent event) ? event : SseEvent.ofData(object));
 	}
 
+	/**
+	 * Publish the event the builder describes to this stream alone; see
+	 * {@link #send(SseEvent)}. An event without data (a comment, a name or a retry hint
+	 * alone) is not sent: a browser would not dispatch it.
+	 * @param builder the event, without {@code id(..)}: the server assigns ids
+	 * @throws IOException if the stream has closed
+	 */
 	@Override
 	public void send(SseEventBuilder builder) throws IOException {
-		send(SseEmitterEvents.toEvent(builder.build()));
+		send(builder.build());
 	}
 
 	@Override
 	public void send(Set<DataWithMediaType> items) throws IOException {
-		send(SseEmitterEvents.toEvent(items));
+		SseEvent event = SseEmitterEvents.toEvent(items);
+		if (event != null) {
+			send(event);
+		}
 	}
 
 	/** End the stream after the events it was sent, with a retry hint. */
@@ -193,6 +213,7 @@ public final class SseStream extends SseEmitter {
 		SseEngine current;
 		SseConnection open;
 		synchronized (this.lock) {
+			this.completed = true;
 			open = this.connection;
 			current = this.engine;
 			if (open == null) {
@@ -238,7 +259,7 @@ public final class SseStream extends SseEmitter {
 		}
 	}
 
-	/** The stream was refused before it opened. */
+	/** The stream was refused before it opened, or cannot open. */
 	void refused() {
 		synchronized (this.lock) {
 			this.finished = true;
@@ -248,9 +269,7 @@ public final class SseStream extends SseEmitter {
 	}
 
 	private void closing(CloseReason reason) {
-		synchronized (this.lock) {
-			this.finished = true;
-		}
+		this.finished = true;
 		// Off the closing thread, which may hold the engine's locks.
 		ForkJoinPool.commonPool().execute(() -> {
 			if (reason == CloseReason.TIMEOUT) {

@@ -42,7 +42,8 @@ final class SseStreamReturnValueHandler implements HandlerMethodReturnValueHandl
 	@Override
 	public void handleReturnValue(@Nullable Object returnValue, MethodParameter returnType,
 			ModelAndViewContainer container, NativeWebRequest webRequest) throws Exception {
-		if (returnValue instanceof HttpEntity<?> entity && entity.getBody() instanceof SseStream) {
+		if (returnValue instanceof HttpEntity<?> entity && entity.getBody() instanceof SseStream stream) {
+			stream.refused();
 			throw new IllegalStateException("Return the SseStream itself, not wrapped in a ResponseEntity: "
 					+ "the stream sets its own status and headers");
 		}

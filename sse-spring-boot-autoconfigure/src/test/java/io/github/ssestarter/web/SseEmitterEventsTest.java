@@ -38,8 +38,10 @@ class SseEmitterEventsTest {
 	}
 
 	@Test
-	void anEventWithoutDataHasNone() {
-		assertThat(SseEmitterEvents.toEvent(SseEmitter.event().name("ping").build()).data()).isNull();
+	void anEventWithoutDataIsNoEventAsForABrowser() {
+		assertThat(SseEmitterEvents.toEvent(SseEmitter.event().name("ping").build())).isNull();
+		assertThat(SseEmitterEvents.toEvent(SseEmitter.event().comment("keep-alive").reconnectTime(10).build())).isNull();
+		assertThat(SseEmitterEvents.toEvent(SseEmitter.event().name("empty").data("").build()).data()).isEqualTo("");
 	}
 
 	@Test

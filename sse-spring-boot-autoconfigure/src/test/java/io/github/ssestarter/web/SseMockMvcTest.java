@@ -2,6 +2,8 @@ package io.github.ssestarter.web;
 
 import java.time.Duration;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -38,6 +40,21 @@ class SseMockMvcTest {
 
 	@Autowired
 	SseService sse;
+
+	/** No client goes away under MockMvc: end the streams, or they count against the user's limit. */
+	@AfterEach
+	void closeStreams() {
+		this.sse.disconnectUser("alice");
+	}
+
+	@RepeatedTest(6) // one more than alice's stream limit
+	void eachTestEndsTheStreamsItOpened() throws Exception {
+		MvcResult result = this.mvc
+			.perform(get("/orders/42/events").with(httpBasic("alice", "alice")).accept(MediaType.TEXT_EVENT_STREAM))
+			.andExpect(request().asyncStarted())
+			.andReturn();
+		awaitEvent(result, "sse.connected");
+	}
 
 	@Test
 	void theBuiltInEndpointStreamsTheEventsPublishedWhileTheTestRuns() throws Exception {

@@ -1,5 +1,7 @@
 package io.github.ssestarter.test;
 
+import java.io.IOException;
+import java.io.Reader;
 import java.time.Duration;
 import java.util.function.Consumer;
 
@@ -7,7 +9,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The event stream interpretation of the HTML standard ("9.2.6 Interpreting an event
- * stream"), fed one line at a time (the caller splits on CR, LF and CRLF): fields,
+ * stream"), fed a whole stream or one line at a time: fields,
  * comments, the last event id buffer carried over between events, {@code retry} with
  * digits only, ids containing NUL ignored, and a block without data not dispatched.
  */
@@ -34,6 +36,36 @@ final class SseEventParser {
 	SseEventParser(Consumer<SseReceivedEvent> events, Consumer<String> comments) {
 		this.events = events;
 		this.comments = comments;
+	}
+
+	/**
+	 * Feed a whole stream, splitting lines on CR, LF and CRLF; a last line without its
+	 * line end (the stream was cut) is discarded, as the standard says.
+	 * @param in the stream's characters
+	 * @throws IOException if reading fails
+	 */
+	void read(Reader in) throws IOException {
+		StringBuilder buffer = new StringBuilder();
+		boolean afterCarriageReturn = false;
+		int c;
+		while ((c = in.read()) != -1) {
+			if (c == '\r') {
+				line(buffer.toString());
+				buffer.setLength(0);
+				afterCarriageReturn = true;
+			}
+			else if (c == '\n') {
+				if (!afterCarriageReturn) {
+					line(buffer.toString());
+					buffer.setLength(0);
+				}
+				afterCarriageReturn = false;
+			}
+			else {
+				buffer.append((char) c);
+				afterCarriageReturn = false;
+			}
+		}
 	}
 
 	void line(String raw) {
@@ -71,8 +103,13 @@ final class SseEventParser {
 			}
 			case "retry" -> {
 				if (!value.isEmpty() && value.chars().allMatch((c) -> c >= '0' && c <= '9')) {
-					this.retry = Duration.ofMillis(Long.parseLong(value));
-					this.reconnectionTime = this.retry;
+					try {
+						this.retry = Duration.ofMillis(Long.parseLong(value));
+						this.reconnectionTime = this.retry;
+					}
+					catch (NumberFormatException ex) {
+						// beyond any usable delay: ignored
+					}
 				}
 			}
 			default -> {

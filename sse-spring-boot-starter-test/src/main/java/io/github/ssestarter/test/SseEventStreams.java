@@ -1,6 +1,5 @@
 package io.github.ssestarter.test;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -33,11 +32,8 @@ public final class SseEventStreams {
 		List<SseReceivedEvent> events = new ArrayList<>();
 		SseEventParser parser = new SseEventParser(events::add, (comment) -> {
 		});
-		try (BufferedReader lines = new BufferedReader(new StringReader(content))) {
-			String line;
-			while ((line = lines.readLine()) != null) {
-				parser.line(line);
-			}
+		try {
+			parser.read(new StringReader(content));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex); // a StringReader does not fail

@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.Reader;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -118,7 +120,7 @@ public final class SseTestClient implements AutoCloseable {
 
 	private void read(HttpResponse<InputStream> result) {
 		this.body = result.body();
-		String contentType = result.headers().firstValue("Content-Type").orElse("");
+		String contentType = result.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
 		if (result.statusCode() != 200 || !contentType.startsWith("text/event-stream")) {
 			String text;
 			try (InputStream in = result.body()) {
@@ -133,11 +135,8 @@ public final class SseTestClient implements AutoCloseable {
 		}
 		this.response.complete(new Response(result.statusCode(), result.headers().map(), null));
 		Throwable failure = null;
-		try (BufferedReader lines = new BufferedReader(new InputStreamReader(result.body(), StandardCharsets.UTF_8))) {
-			String line;
-			while ((line = lines.readLine()) != null) {
-				this.parser.line(line);
-			}
+		try (Reader characters = new BufferedReader(new InputStreamReader(result.body(), StandardCharsets.UTF_8))) {
+			this.parser.read(characters);
 		}
 		catch (IOException ex) {
 			failure = this.closed ? null : ex;
@@ -208,7 +207,7 @@ public final class SseTestClient implements AutoCloseable {
 				SseReceivedEvent event = (left > 0) ? this.pending.poll(left, TimeUnit.NANOSECONDS) : null;
 				if (event == null) {
 					throw new AssertionError("Expected " + description + " within " + timeout + "; received "
-							+ this.received + (this.ended.isDone() ? " and the stream ended" : ""));
+							+ this.received + state());
 				}
 				if (condition.test(event)) {
 					return event;
@@ -219,6 +218,27 @@ public final class SseTestClient implements AutoCloseable {
 			Thread.currentThread().interrupt();
 			throw new AssertionError("Interrupted while waiting for " + description, ex);
 		}
+	}
+
+	/** How the exchange stands, for failure messages. */
+	private String state() {
+		if (!this.response.isDone()) {
+			return "; no response yet";
+		}
+		if (this.response.isCompletedExceptionally()) {
+			return "; the request failed: " + this.ended.getNow(null);
+		}
+		Response answer = this.response.join();
+		if (answer.body() != null) {
+			String body = answer.body();
+			return "; the server answered " + answer.status() + " (not an event stream): "
+					+ ((body.length() > 300) ? body.substring(0, 300) + "..." : body);
+		}
+		if (this.ended.isDone()) {
+			Throwable failure = this.ended.getNow(null);
+			return (failure != null) ? "; the stream failed: " + failure : "; the server ended the stream";
+		}
+		return "";
 	}
 
 	/**
@@ -293,7 +313,8 @@ public final class SseTestClient implements AutoCloseable {
 			return ex.getCause();
 		}
 		catch (TimeoutException ex) {
-			throw new AssertionError("The stream did not end within " + timeout + "; received " + this.received);
+			throw new AssertionError("The stream did not end within " + timeout + "; received " + this.received
+					+ state());
 		}
 	}
 

@@ -1,5 +1,6 @@
 package io.github.ssestarter.test;
 
+import java.io.StringReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +60,20 @@ class SseEventParserTest {
 	void anUnfinishedBlockAtTheEndIsNotAnEvent() {
 		feed("data: complete", "", "data: cut off");
 		assertThat(this.events).extracting(SseReceivedEvent::data).containsExactly("complete");
+	}
+
+	@Test
+	void aWholeStreamSplitsOnEveryLineEndAndDropsAnUnterminatedLastLine() throws Exception {
+		this.parser.read(new StringReader("data: a\r\n\r\ndata: b\r\rdata: c\n\nretry: 7777"));
+		assertThat(this.events).extracting(SseReceivedEvent::data).containsExactly("a", "b", "c");
+		assertThat(this.parser.reconnectionTime()).isNull();
+	}
+
+	@Test
+	void aRetryBeyondAnyDelayIsIgnoredAndParsingGoesOn() {
+		feed("retry: 99999999999999999999999", "", "data: after", "");
+		assertThat(this.events).extracting(SseReceivedEvent::data).containsExactly("after");
+		assertThat(this.parser.reconnectionTime()).isNull();
 	}
 
 }

@@ -47,6 +47,8 @@ class SseTestClientTest {
 			}
 			exchange.close();
 		});
+		this.server.createContext("/shouting", (exchange) -> write(exchange, 200, "Text/Event-Stream",
+				"data: loud\n\n", true));
 		this.server.createContext("/refused", (exchange) -> write(exchange, 403, "application/problem+json",
 				"{\"title\":\"Forbidden\"}", true));
 		this.server.start();
@@ -103,6 +105,22 @@ class SseTestClientTest {
 			assertThat(response.header("content-type")).isEqualTo("application/problem+json");
 			assertThat(response.body()).isEqualTo("{\"title\":\"Forbidden\"}");
 			assertThat(stream.awaitEnd(Duration.ofSeconds(5))).isNull();
+		}
+	}
+
+	@Test
+	void theContentTypeIsReadWhateverItsCase() {
+		try (SseTestClient stream = SseTestClient.connect(url("/shouting"))) {
+			assertThat(stream.awaitEvent().data()).isEqualTo("loud");
+		}
+	}
+
+	@Test
+	void waitingForAnEventOfARefusedStreamSaysWhatTheServerAnswered() {
+		try (SseTestClient stream = SseTestClient.connect(url("/refused"))) {
+			assertThatExceptionOfType(AssertionError.class)
+				.isThrownBy(() -> stream.awaitEvent((event) -> true, "an event", Duration.ofMillis(300)))
+				.withMessageContaining("the server answered 403 (not an event stream): {\"title\":\"Forbidden\"}");
 		}
 	}
 

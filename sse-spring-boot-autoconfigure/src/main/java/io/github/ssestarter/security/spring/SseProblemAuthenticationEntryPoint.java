@@ -9,6 +9,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
  * Answers an unauthenticated request to an SSE endpoint, or for any event stream, with a
@@ -22,20 +23,36 @@ public class SseProblemAuthenticationEntryPoint implements AuthenticationEntryPo
 
 	private final JsonMapper jsonMapper;
 
+	private final RequestMatcher tokenInQuery;
+
 	/**
 	 * Create the entry point.
 	 * @param jsonMapper writes the problem detail
 	 */
 	public SseProblemAuthenticationEntryPoint(JsonMapper jsonMapper) {
+		this(jsonMapper, (request) -> false);
+	}
+
+	/**
+	 * Create the entry point.
+	 * @param jsonMapper writes the problem detail
+	 * @param tokenInQuery the requests that may carry a bearer token in the
+	 * {@code access_token} query parameter (the starter's stream endpoint), which the
+	 * detail then mentions
+	 * @since 0.3.0
+	 */
+	public SseProblemAuthenticationEntryPoint(JsonMapper jsonMapper, RequestMatcher tokenInQuery) {
 		this.jsonMapper = jsonMapper;
+		this.tokenInQuery = tokenInQuery;
 	}
 
 	@Override
 	public void commence(HttpServletRequest request, HttpServletResponse response,
 			AuthenticationException authException) throws IOException {
-		ProblemResponses.write(this.jsonMapper, request, response, HttpStatus.UNAUTHORIZED, "unauthenticated",
-				"This event stream requires an authenticated user: log in first, or send a bearer token (an "
-						+ "EventSource cannot send headers: the stream endpoint takes the access_token query parameter).");
+		String detail = "This event stream requires an authenticated user: log in first, or send a bearer token"
+				+ (this.tokenInQuery.matches(request)
+						? " (an EventSource cannot send headers: use the access_token query parameter)." : ".");
+		ProblemResponses.write(this.jsonMapper, request, response, HttpStatus.UNAUTHORIZED, "unauthenticated", detail);
 	}
 
 }
