@@ -96,13 +96,15 @@ public interface SseService {
 	 * }</pre>
 	 * @param topics the topics; reserved topics are refused (403) unless they are the
 	 * requesting user's or session's own
-	 * @return the stream, opened when the controller method returns it
+	 * @return the stream, opened when the controller method returns it; it starts at the
+	 * current {@link #position()}, so what is published while the controller runs reaches
+	 * it too (read from the history when it opens)
 	 * @throws IllegalArgumentException if a topic is invalid
 	 * @since 0.3.0
 	 * @see SseStream
 	 */
 	default SseStream stream(Collection<String> topics) {
-		return new SseStream(topics);
+		return new SseStream(topics, position());
 	}
 
 	/**
@@ -115,6 +117,18 @@ public interface SseService {
 	default SseStream stream(String... topics) {
 		return stream(List.of(topics));
 	}
+
+	/**
+	 * The current position in the event flow: the id of the newest event this node has
+	 * delivered. A stream that resumes after it ({@code Last-Event-ID} or
+	 * {@code ?lastEventId=}) receives exactly what is published from now on, on any node
+	 * (with a distributed backplane the ids are the same everywhere): a page that renders
+	 * its state from a REST call returns this with the data, then opens its stream after it,
+	 * and misses nothing published in between.
+	 * @return the id of the newest event delivered on this node
+	 * @since 0.3.0
+	 */
+	String position();
 
 	/**
 	 * Whether the user has at least one open stream on this node.

@@ -178,6 +178,9 @@ public final class SseConnection {
 	/** Told once when the stream stops accepting events; {@link #CLOSING_ANNOUNCED} after that. */
 	private volatile @Nullable Consumer<CloseReason> closingListener;
 
+	/** Whether an ending stream still writes its history range and queue (set before {@code ENDING}). */
+	private volatile boolean historyBeforeEnd;
+
 	/** The last frame of a stream that {@link #end}s; set once, before the state becomes {@code ENDING}. */
 	private volatile @Nullable SseFrame finalFrame;
 
@@ -265,11 +268,28 @@ public final class SseConnection {
 	 * @return {@code true} if this call ended an open stream
 	 */
 	public boolean end(CloseReason reason, SseFrame finalFrame) {
+		return end(reason, finalFrame, false);
+	}
+
+	/**
+	 * End the stream gracefully after everything it was given: unlike {@link #end}, a
+	 * stream still reading its history range (it resumed, or catches up) finishes it and
+	 * its queue first. For an end the application asks for right after sending events.
+	 * @param reason why
+	 * @param finalFrame the last frame written
+	 * @return {@code true} if this call ended an open stream
+	 */
+	public boolean endAfterEverything(CloseReason reason, SseFrame finalFrame) {
+		return end(reason, finalFrame, true);
+	}
+
+	private boolean end(CloseReason reason, SseFrame finalFrame, boolean afterEverything) {
 		// The final frame is claimed first, so that of two racing ends the one whose frame is
 		// written is the one whose reason is recorded.
 		if (this.state != OPEN || !FINAL_FRAME.compareAndSet(this, null, finalFrame)) {
 			return false;
 		}
+		this.historyBeforeEnd = afterEverything; // by the one end that claimed the frame
 		if (!STATE.compareAndSet(this, OPEN, ENDING)) {
 			return false; // closed meanwhile
 		}
@@ -531,7 +551,7 @@ public final class SseConnection {
 			return;
 		}
 		while (!this.finalWritten) {
-			if (ending && this.range != null) {
+			if (ending && this.range != null && !this.historyBeforeEnd) {
 				// Still behind: what is queued does not follow what was written. The client
 				// resumes from the cursor when it reconnects.
 				discardQueued();

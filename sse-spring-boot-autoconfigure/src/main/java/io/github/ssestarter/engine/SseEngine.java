@@ -454,6 +454,11 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 	}
 
 	@Override
+	public String position() {
+		return this.dispatcher.lastDeliveredId();
+	}
+
+	@Override
 	public boolean isUserOnline(String userId) {
 		return !this.registry.userConnections(userId).isEmpty();
 	}
@@ -476,8 +481,8 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 	/**
 	 * End a stream gracefully, as the application asked: once this node has delivered the
 	 * event {@code lastId} (an event just published to it through a distributed backplane
-	 * arrives a little later; waited for up to a bound), the stream writes what is queued,
-	 * then a retry hint, and completes.
+	 * arrives a little later; waited for up to a bound), the stream writes what it still
+	 * reads from the history and what is queued, then a retry hint, and completes.
 	 * @param connection the stream
 	 * @param lastId the last event the stream must receive before it ends, or {@code null}
 	 * @param reason why it ends
@@ -487,7 +492,7 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 		if (lastId != null) {
 			this.backplane.awaitDelivered(lastId, RESUME_WAIT);
 		}
-		return connection.end(reason, jitteredRetryFrame());
+		return connection.endAfterEverything(reason, jitteredRetryFrame());
 	}
 
 	@Override

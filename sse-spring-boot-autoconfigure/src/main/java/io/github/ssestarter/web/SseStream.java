@@ -66,6 +66,8 @@ public final class SseStream extends SseEmitter {
 
 	private final Set<String> topics;
 
+	private final @Nullable String startPosition;
+
 	private final Object lock = new Object();
 
 	/** Guarded by {@link #lock}; set when the stream opens. */
@@ -98,11 +100,26 @@ public final class SseStream extends SseEmitter {
 	private final List<Consumer<Throwable>> errorCallbacks = new CopyOnWriteArrayList<>();
 
 	/**
-	 * Create a stream; see {@link io.github.ssestarter.SseService#stream(Collection)}.
+	 * Create a stream that starts with the events published once it opens; see
+	 * {@link io.github.ssestarter.SseService#stream(Collection)}.
 	 * @param topics the topics
 	 * @throws IllegalArgumentException if a topic is not valid
 	 */
 	public SseStream(Collection<String> topics) {
+		this(topics, null);
+	}
+
+	/**
+	 * Create a stream that starts after an event: what is published after it (while the
+	 * controller still runs, for example) reaches the stream, read from the history when
+	 * it opens, and a client that comes back with {@code Last-Event-ID} resumes from there.
+	 * @param topics the topics
+	 * @param startPosition the id of the last event published before the stream, or
+	 * {@code null} to start with the events published once it opens
+	 * @throws IllegalArgumentException if a topic is not valid
+	 */
+	public SseStream(Collection<String> topics, @Nullable String startPosition) {
+		this.startPosition = startPosition;
 		Set<String> checked = new LinkedHashSet<>();
 		for (String topic : topics) {
 			checked.add(SseTopics.requirePublishable(topic)); // whatever a publisher can address
@@ -116,6 +133,14 @@ public final class SseStream extends SseEmitter {
 	 */
 	public Set<String> topics() {
 		return this.topics;
+	}
+
+	/**
+	 * Where the stream starts when the client does not resume from an id of its own.
+	 * @return the id of the last event before the stream, or {@code null}
+	 */
+	@Nullable String startPosition() {
+		return this.startPosition;
 	}
 
 	/**

@@ -66,6 +66,10 @@ final class SseStreamReturnValueHandler implements HandlerMethodReturnValueHandl
 		SseConnection connection = null;
 		try {
 			String lastEventId = SseStreamRequest.parseLastEventId(request);
+			if (lastEventId == null) {
+				// What was published while the controller ran is read from the history.
+				lastEventId = stream.startPosition();
+			}
 			SseSubscriber subscriber = opener.subscriber(request);
 			SseRequestException refused = opener.refusal(subscriber, stream.topics(), true);
 			if (refused != null) {

@@ -83,6 +83,18 @@ class ControllerStreamIntegrationTest {
 	}
 
 	@Test
+	void anEventPublishedWhileTheControllerRunsReachesTheStream() throws Exception {
+		this.callbacks.clear();
+		try (SseTestClient stream = as("alice", "/busy").open()) {
+			SseReceivedEvent connected = stream.awaitEvent("sse.connected");
+			String during = this.callbacks.poll(10, TimeUnit.SECONDS);
+			assertThat(stream.awaitEvent())
+				.isEqualTo(new SseReceivedEvent(during, "during", "published while the controller ran", null));
+			assertThat(connected.id()).as("the stream starts before the event").isNotEqualTo(during);
+		}
+	}
+
+	@Test
 	void aReservedTopicOfSomeoneElseIsRefusedEvenFromAController() {
 		assertProblem(as("alice", "/peek/bob").open(), 403, "Topic 'user:bob' is reserved");
 		try (SseTestClient own = as("alice", "/peek/alice").open()) {

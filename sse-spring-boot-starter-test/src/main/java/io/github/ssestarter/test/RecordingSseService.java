@@ -79,6 +79,15 @@ public class RecordingSseService implements SseService {
 		return id;
 	}
 
+	/**
+	 * The id of the last publication ({@code test-0} before the first).
+	 * @return the id
+	 */
+	@Override
+	public String position() {
+		return "test-" + this.ids.get();
+	}
+
 	@Override
 	public boolean isUserOnline(String userId) {
 		return false;

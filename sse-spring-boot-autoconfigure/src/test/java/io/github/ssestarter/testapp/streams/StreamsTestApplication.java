@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
+import io.github.ssestarter.SseEvent;
 import io.github.ssestarter.SseService;
 import io.github.ssestarter.web.SseStream;
 
@@ -76,6 +77,14 @@ public class StreamsTestApplication {
 			stream.send("plain text");
 			stream.onCompletion(() -> this.callbacks.add("greeting completed"));
 			stream.complete();
+			return stream;
+		}
+
+		/** Publishes to the stream's topic after creating the stream and before returning it. */
+		@GetMapping("/busy")
+		SseEmitter busy() {
+			SseStream stream = this.sse.stream("busy");
+			this.callbacks.add(this.sse.publish("busy", SseEvent.of("during", "published while the controller ran")));
 			return stream;
 		}
 
