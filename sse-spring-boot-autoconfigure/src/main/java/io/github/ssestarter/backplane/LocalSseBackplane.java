@@ -62,4 +62,9 @@ public final class LocalSseBackplane implements SseBackplane {
 		// Nothing to release: publishing keeps working (there is no one left to deliver to).
 	}
 
+	@Override
+	public String describe() {
+		return "local (this node only)";
+	}
+
 }

@@ -85,6 +85,15 @@ public interface SseBackplane {
 	}
 
 	/**
+	 * What this backplane is and where it connects, for the start-up log line.
+	 * @return a short description
+	 * @since 0.3.0
+	 */
+	default String describe() {
+		return getClass().getSimpleName();
+	}
+
+	/**
 	 * How long the last event took from being stored to being delivered on this node.
 	 * @return milliseconds, or 0 for a backplane that delivers on the publishing thread
 	 */

@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -451,6 +452,33 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 	@Override
 	public void connectionClosed(SseConnection connection) {
 		this.live.remove(connection);
+	}
+
+	/**
+	 * How this engine runs, in one line for the start-up log: writers, backplane, limits.
+	 * @return the description
+	 */
+	public String describe() {
+		SseConnectionSettings connection = this.settings.connection();
+		String writers = this.writer.isVirtual() ? "writers on virtual threads"
+				: "writers on " + this.writer.poolSize() + " platform threads";
+		return writers + "; backplane " + this.backplane.describe() + "; up to " + this.settings.maxConnections()
+				+ " streams, " + this.settings.maxConnectionsPerUser() + " per user ("
+				+ this.settings.perUserLimitPolicy().name().toLowerCase(Locale.ROOT).replace('_', '-')
+				+ "); each stream queues up to " + connection.maxQueuedEvents() + " events or "
+				+ (connection.maxQueuedBytes() / 1024) + " KB ("
+				+ connection.overflowPolicy().name().toLowerCase(Locale.ROOT).replace('_', '-')
+				+ "); heartbeat every " + readable(this.settings.heartbeatInterval()) + "; streams last up to "
+				+ readable(this.settings.maxLifetime());
+	}
+
+	private static String readable(Duration duration) {
+		long millis = duration.toMillis();
+		if (millis % 1000 != 0) {
+			return millis + " ms";
+		}
+		long seconds = millis / 1000;
+		return (seconds % 60 != 0 || seconds == 0) ? seconds + " s" : (seconds / 60) + " min";
 	}
 
 	@Override

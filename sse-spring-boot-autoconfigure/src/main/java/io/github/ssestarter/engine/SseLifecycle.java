@@ -54,6 +54,7 @@ public final class SseLifecycle implements SmartLifecycle {
 			return;
 		}
 		this.engine.resume();
+		logger.info("SSE engine started: " + this.engine.describe());
 		ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "sse-maintenance");
 			thread.setDaemon(true);

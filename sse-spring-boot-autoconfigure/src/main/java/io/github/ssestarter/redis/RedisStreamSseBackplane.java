@@ -1,5 +1,6 @@
 package io.github.ssestarter.redis;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -154,6 +155,12 @@ public final class RedisStreamSseBackplane implements SseBackplane {
 				Thread.currentThread().interrupt();
 			}
 		}
+	}
+
+	@Override
+	public String describe() {
+		return "redis (" + this.store.describeServer() + ", stream "
+				+ new String(this.store.keys().stream(), StandardCharsets.UTF_8) + ")";
 	}
 
 	@Override

@@ -256,6 +256,14 @@ class SseEngineTest {
 	}
 
 	@Test
+	void describesHowItRunsInOneLineForTheStartUpLog() {
+		this.engines.heartbeat = Duration.ofMillis(1500);
+		assertThat(engine().describe()).isEqualTo("writers on 2 platform threads; backplane local (this node only); "
+				+ "up to 10000 streams, 5 per user (reject); each stream queues up to 1000 events or 1024 KB (catch-up); "
+				+ "heartbeat every 1500 ms; streams last up to 30 min");
+	}
+
+	@Test
 	void dropOldestKeepsTheNewestAfterSayingHowManyItMissed() {
 		this.engines.policy = OverflowPolicy.DROP_OLDEST;
 		this.engines.maxQueuedEvents = 5;
