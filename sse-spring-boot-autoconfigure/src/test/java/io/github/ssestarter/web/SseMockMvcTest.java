@@ -2,6 +2,7 @@ package io.github.ssestarter.web;
 
 import java.time.Duration;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
@@ -85,12 +86,27 @@ class SseMockMvcTest {
 	}
 
 	private static SseReceivedEvent awaitEvent(MvcResult result, String name) {
-		return await().atMost(Duration.ofSeconds(10))
-			.until(() -> SseEventStreams.parse(result.getResponse().getContentAsString())
-				.stream()
-				.filter((event) -> event.isNamed(name))
-				.findFirst()
-				.orElse(null), (event) -> event != null);
+		try {
+			return await().atMost(Duration.ofSeconds(10))
+				.until(() -> SseEventStreams.parse(contentOf(result))
+					.stream()
+					.filter((event) -> event.isNamed(name))
+					.findFirst()
+					.orElse(null), (event) -> event != null);
+		}
+		catch (ConditionTimeoutException ex) {
+			throw new AssertionError("No event named " + name + " within 10 s; the response so far: "
+					+ contentOf(result), ex);
+		}
+	}
+
+	private static String contentOf(MvcResult result) {
+		try {
+			return result.getResponse().getContentAsString();
+		}
+		catch (java.io.UnsupportedEncodingException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 }
