@@ -22,6 +22,8 @@
  *   refetch the state it renders from events;
  * - sse.evicted (this tab's stream was replaced by a newer one of the same user) stops for good: reconnecting would
  *   evict the other tab in turn;
+ * - sse.ended (the login that opened the stream ended): 'session-ended' (logout, session expiry) stops for good;
+ *   'token-expired' reconnects at once, asking the query option for fresh parameters (a new access_token);
  * - an immediate reconnect when the network comes back or the page becomes visible, and a clean close on unload.
  */
 
@@ -31,6 +33,7 @@ const DEFAULTS = {
   initialBackoffMs: 1000,
   maxBackoffMs: 30000,
   storageKey: null, // default: derived from the URL and the topics given to the constructor
+  query: null, // a function returning extra query parameters, called at every (re)connect: { access_token: token() }
 };
 
 export class SseClient {
@@ -124,6 +127,9 @@ export class SseClient {
     if (this.options.topics.length) params.set('topics', this.options.topics.join(','));
     const last = this.lastEventId;
     if (last) params.set('lastEventId', last);
+    if (this.options.query) {
+      for (const [name, value] of Object.entries(this.options.query())) params.set(name, value);
+    }
     const query = params.toString();
     const url = this.url + (query ? (this.url.includes('?') ? '&' : '?') + query : '');
     this._setStatus(this.attempt === 0 ? 'connecting' : 'reconnecting');
@@ -143,7 +149,7 @@ export class SseClient {
         this._setStatus('reconnecting'); // the browser retries by itself, after the server's retry: hint
       }
     };
-    for (const name of new Set(['message', 'sse.connected', 'sse.reset', 'sse.overloaded', 'sse.evicted',
+    for (const name of new Set(['message', 'sse.connected', 'sse.reset', 'sse.overloaded', 'sse.evicted', 'sse.ended',
       ...this.handlers.keys()])) {
       this._listen(source, name);
     }
@@ -159,12 +165,16 @@ export class SseClient {
       if (name === 'sse.overloaded') {
         this._closeSource();
         this._retryLater();
-      } else if (name === 'sse.evicted') {
+      }
+      const data = parse(event.data);
+      if (name === 'sse.evicted' || (name === 'sse.ended' && data.reason !== 'token-expired')) {
         this.stopped = true;
         this._closeSource();
         this._setStatus('stopped');
+      } else if (name === 'sse.ended') {
+        this._closeSource();
+        this._open(); // with a fresh token from the query option
       }
-      const data = parse(event.data);
       for (const handler of this.handlers.get(name) || []) {
         try {
           handler(data, event);

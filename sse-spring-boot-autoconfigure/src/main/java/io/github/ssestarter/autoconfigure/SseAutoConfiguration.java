@@ -15,6 +15,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.system.JavaVersion;
 import org.springframework.boot.thread.Threading;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -29,6 +30,7 @@ import io.github.ssestarter.engine.SseEngine;
 import io.github.ssestarter.engine.SseEngineSettings;
 import io.github.ssestarter.engine.SseLifecycle;
 import io.github.ssestarter.engine.SseWriterExecutor;
+import io.github.ssestarter.events.SseStreamEventPublisher;
 import io.github.ssestarter.store.InMemorySseEventStore;
 import io.github.ssestarter.store.SseEventStore;
 
@@ -95,9 +97,18 @@ public final class SseAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean({ SseEngine.class, SseService.class })
+	SseStreamEventPublisher sseStreamEventPublisher(ApplicationEventPublisher applicationEventPublisher,
+			SseProperties properties) {
+		return new SseStreamEventPublisher(applicationEventPublisher, properties.effectiveNodeName());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean({ SseEngine.class, SseService.class })
 	SseEngine sseEngine(SseProperties properties, SseEventEncoder sseEventEncoder, SseEventStore sseEventStore,
-			SseBackplane sseBackplane, SseWriterExecutor sseWriterExecutor) {
-		return new SseEngine(settings(properties), sseEventEncoder, sseEventStore, sseBackplane, sseWriterExecutor);
+			SseBackplane sseBackplane, SseWriterExecutor sseWriterExecutor,
+			SseStreamEventPublisher sseStreamEventPublisher) {
+		return new SseEngine(settings(properties), sseEventEncoder, sseEventStore, sseBackplane, sseWriterExecutor,
+				sseStreamEventPublisher);
 	}
 
 	@Bean

@@ -1,5 +1,7 @@
 package io.github.ssestarter.autoconfigure;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -10,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.convert.DataSizeUnit;
 import org.springframework.boot.convert.DurationUnit;
+import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 import org.springframework.util.unit.DataUnit;
 import org.springframework.validation.Errors;
@@ -46,6 +49,12 @@ public class SseProperties implements Validator {
 	 */
 	@DurationUnit(ChronoUnit.SECONDS)
 	private Duration writeTimeout = Duration.ofSeconds(10);
+
+	/**
+	 * Name of this node in stream events and presence. Defaults to the host name
+	 * (HOSTNAME, the pod's name on Kubernetes) and the process id.
+	 */
+	private @Nullable String nodeName;
 
 	private final Web web = new Web();
 
@@ -89,6 +98,34 @@ public class SseProperties implements Validator {
 
 	public void setWriteTimeout(Duration writeTimeout) {
 		this.writeTimeout = writeTimeout;
+	}
+
+	public @Nullable String getNodeName() {
+		return this.nodeName;
+	}
+
+	public void setNodeName(@Nullable String nodeName) {
+		this.nodeName = nodeName;
+	}
+
+	/**
+	 * The node's name: {@code sse.node-name}, or the host name and process id.
+	 * @return the name
+	 */
+	public String effectiveNodeName() {
+		if (StringUtils.hasText(this.nodeName)) {
+			return this.nodeName;
+		}
+		String host = System.getenv("HOSTNAME");
+		if (!StringUtils.hasText(host)) {
+			try {
+				host = InetAddress.getLocalHost().getHostName();
+			}
+			catch (IOException ex) {
+				host = "localhost";
+			}
+		}
+		return host + ":" + ProcessHandle.current().pid();
 	}
 
 	public Web getWeb() {

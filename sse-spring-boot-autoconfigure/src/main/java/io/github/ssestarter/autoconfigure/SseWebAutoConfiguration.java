@@ -26,6 +26,7 @@ import io.github.ssestarter.security.SseTopicAuthorizer;
 import io.github.ssestarter.web.SseCorsConfigurer;
 import io.github.ssestarter.web.SseExceptionHandler;
 import io.github.ssestarter.web.SsePublishController;
+import io.github.ssestarter.web.SseSessionEndListener;
 import io.github.ssestarter.web.SseStreamController;
 import io.github.ssestarter.web.SseStreamExceptionHandler;
 import io.github.ssestarter.web.SseStreamReturnValues;
@@ -77,6 +78,12 @@ public final class SseWebAutoConfiguration {
 		}
 		authorizers.orderedStream().forEach(all::add);
 		return new SseTopicAccess(all);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SseSessionEndListener sseSessionEndListener(SseEngine sseEngine) {
+		return new SseSessionEndListener(sseEngine);
 	}
 
 	@Bean

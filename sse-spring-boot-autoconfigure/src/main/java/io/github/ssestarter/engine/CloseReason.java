@@ -36,7 +36,20 @@ public enum CloseReason {
 	 * it was told to come back later, keeping its position.
 	 * @since 0.2.0
 	 */
-	BEHIND;
+	BEHIND,
+
+	/**
+	 * The HTTP session the stream was opened in ended: logout, expiry or invalidation.
+	 * @since 0.3.0
+	 */
+	SESSION_ENDED,
+
+	/**
+	 * The bearer token that authenticated the stream expired; the client was told to
+	 * reconnect with a fresh one.
+	 * @since 0.3.0
+	 */
+	TOKEN_EXPIRED;
 
 	/**
 	 * The tag value.

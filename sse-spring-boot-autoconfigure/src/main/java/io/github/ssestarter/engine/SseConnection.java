@@ -127,7 +127,7 @@ public final class SseConnection {
 
 	private final long openedAtMillis;
 
-	private final long deadlineNanos;
+	private final Deadline deadline;
 
 	private final SseTransport transport;
 
@@ -213,14 +213,14 @@ public final class SseConnection {
 	private boolean finalWritten;
 
 	SseConnection(String clientId, @Nullable String userId, @Nullable String sessionId, Set<String> topics,
-			long deadlineNanos, SseTransport transport, SseConnectionSettings settings, SseWriterExecutor writer,
+			Deadline deadline, SseTransport transport, SseConnectionSettings settings, SseWriterExecutor writer,
 			SseCounters counters, Owner owner) {
 		this.clientId = clientId;
 		this.userId = userId;
 		this.sessionId = sessionId;
 		this.topics = topics;
 		this.openedAtMillis = System.currentTimeMillis();
-		this.deadlineNanos = deadlineNanos;
+		this.deadline = deadline;
 		this.transport = transport;
 		this.settings = settings;
 		this.writer = writer;
@@ -781,11 +781,11 @@ public final class SseConnection {
 	}
 
 	/**
-	 * The {@link System#nanoTime()} at which the stream reaches its maximum lifetime.
+	 * When the stream ends, and why: its maximum lifetime or its credential's expiry.
 	 * @return the deadline
 	 */
-	long deadlineNanos() {
-		return this.deadlineNanos;
+	Deadline deadline() {
+		return this.deadline;
 	}
 
 	/**
@@ -964,6 +964,15 @@ public final class SseConnection {
 			};
 		}
 
+	}
+
+	/**
+	 * When a stream ends on its own.
+	 * @param nanos the {@link System#nanoTime()} at which it ends
+	 * @param reason why: {@link CloseReason#TIMEOUT} (maximum lifetime) or
+	 * {@link CloseReason#TOKEN_EXPIRED}
+	 */
+	record Deadline(long nanos, CloseReason reason) {
 	}
 
 }

@@ -1,8 +1,10 @@
 package io.github.ssestarter.engine;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -59,6 +61,14 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 	/** Name of the event telling a page that its stream was replaced by a newer one and must not reconnect. */
 	public static final String EVICTED_EVENT = "sse.evicted";
 
+	/**
+	 * The last event of a stream that ended with the login that opened it: its data's
+	 * {@code reason} is {@code session-ended} (logout, session expiry) or
+	 * {@code token-expired} (reconnect with a fresh token).
+	 * @since 0.3.0
+	 */
+	public static final String ENDED_EVENT = "sse.ended";
+
 	/** The reconnection delay sent with {@link #EVICTED_EVENT}, for pages that ignore the event. */
 	static final Duration EVICTED_RETRY = Duration.ofHours(1);
 
@@ -108,10 +118,18 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 
 	private final SseFrame retryFrame;
 
+	/** The final frames of a stream whose bearer token expired. */
+	private final SseFrame tokenExpiredNotice;
+
+	/** The final frames of a stream whose HTTP session ended. */
+	private final SseFrame sessionEndedNotice;
+
 	/** Streams admitted and not yet closing; checked against the connection limit. */
 	private final AtomicInteger admitted = new AtomicInteger();
 
 	private volatile boolean accepting = true;
+
+	private final SseStreamListener streamListener;
 
 	/** Whether the backplane is delivering to this node. Guarded by {@code this}. */
 	private boolean delivering;
@@ -126,13 +144,32 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 	 */
 	public SseEngine(SseEngineSettings settings, SseEventEncoder encoder, SseEventStore store, SseBackplane backplane,
 			SseWriterExecutor writer) {
+		this(settings, encoder, store, backplane, writer, SseStreamListener.NONE);
+	}
+
+	/**
+	 * Create an engine that tells a listener when streams open and close, and start
+	 * receiving events from the backplane.
+	 * @param settings how streams are treated
+	 * @param encoder encodes each published event once
+	 * @param store assigns ids and keeps the history
+	 * @param backplane carries events to every node
+	 * @param writer runs the writes to clients
+	 * @param streamListener told when streams open and close; must not block
+	 * @since 0.3.0
+	 */
+	public SseEngine(SseEngineSettings settings, SseEventEncoder encoder, SseEventStore store, SseBackplane backplane,
+			SseWriterExecutor writer, SseStreamListener streamListener) {
 		this.settings = settings;
+		this.streamListener = streamListener;
 		this.encoder = encoder;
 		this.store = store;
 		this.backplane = backplane;
 		this.writer = writer;
 		this.retryFrame = SseFrames.retry(settings.retry());
 		this.evictionNotice = evictionNotice(encoder, settings);
+		this.tokenExpiredNotice = endedNotice(encoder, "token-expired", this.retryFrame);
+		this.sessionEndedNotice = endedNotice(encoder, "session-ended", this.retryFrame);
 		SseConnectionSettings connection = settings.connection();
 		this.history = new SseHistoryReader(store, connection.maxQueuedEvents(), connection.maxBatchBytes(),
 				Math.max(2, Runtime.getRuntime().availableProcessors()));
@@ -230,8 +267,8 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 		}
 		String clientId = UUID.randomUUID().toString();
 		SseConnection connection = new SseConnection(clientId, subscription.userId(), subscription.sessionId(),
-				topicsOf(clientId, subscription), deadline(), transport, this.settings.connection(), this.writer,
-				this.counters, this);
+				topicsOf(clientId, subscription), deadline(subscription.credentialExpiresAt()), transport,
+				this.settings.connection(), this.writer, this.counters, this);
 		transport.attach(connection);
 		String position;
 		try {
@@ -245,6 +282,7 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 		}
 		this.live.add(connection);
 		this.counters.recordOpened();
+		this.streamListener.opened(connection);
 		// Resumed through the history even when it keeps nothing (sse.replay.enabled=false):
 		// a client that missed events is then told so, instead of silently joining live.
 		String resumeAfter = subscription.lastEventId();
@@ -354,6 +392,14 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 		return encoder.encode(notice).toControlFrame(null);
 	}
 
+	/** {@code sse.ended} with why, then a retry hint: one frame, written last. */
+	private static SseFrame endedNotice(SseEventEncoder encoder, String reason, SseFrame retry) {
+		byte[] event = encoder.encode(SseEvent.of(ENDED_EVENT, Map.of("reason", reason))).toControlFrame(null).bytes();
+		byte[] bytes = Arrays.copyOf(event, event.length + retry.bytes().length);
+		System.arraycopy(retry.bytes(), 0, bytes, event.length, retry.bytes().length);
+		return SseFrame.control(bytes);
+	}
+
 	private Set<String> topicsOf(String clientId, SseSubscription subscription) {
 		Set<String> topics = new LinkedHashSet<>(subscription.topics());
 		topics.add(SseTopics.client(clientId));
@@ -366,10 +412,22 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 		return Collections.unmodifiableSet(topics);
 	}
 
-	private long deadline() {
+	/**
+	 * When a new stream ends: at the end of its lifetime (shortened at random), or when its
+	 * credential expires if that comes first.
+	 */
+	private SseConnection.Deadline deadline(@Nullable Instant credentialExpiresAt) {
+		long now = System.nanoTime();
 		long lifetime = this.settings.maxLifetime().toNanos();
 		double shortenBy = this.settings.lifetimeJitter() * ThreadLocalRandom.current().nextDouble();
-		return System.nanoTime() + (long) (lifetime * (1 - shortenBy));
+		long lifetimeEnd = now + (long) (lifetime * (1 - shortenBy));
+		if (credentialExpiresAt != null) {
+			long untilExpiry = Math.max(0, Duration.between(Instant.now(), credentialExpiresAt).toNanos());
+			if (untilExpiry < lifetimeEnd - now) {
+				return new SseConnection.Deadline(now + untilExpiry, CloseReason.TOKEN_EXPIRED);
+			}
+		}
+		return new SseConnection.Deadline(lifetimeEnd, CloseReason.TIMEOUT);
 	}
 
 	/**
@@ -444,6 +502,7 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 		this.admitted.decrementAndGet();
 		this.registry.remove(connection);
 		this.counters.recordClosed(reason);
+		this.streamListener.closed(connection, reason);
 		if (logger.isDebugEnabled()) {
 			logger.debug("SSE client " + connection.clientId() + " closing: " + reason.tagValue());
 		}
@@ -498,6 +557,22 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 			closed += connection.close(CloseReason.EVICTED) ? 1 : 0;
 		}
 		return closed;
+	}
+
+	/**
+	 * End the streams opened in an HTTP session that ended (logout, expiry, invalidation):
+	 * queued events are discarded, and each stream's last event is {@code sse.ended}
+	 * ({@code session-ended}).
+	 * @param sessionId the session id
+	 * @return how many streams were ended
+	 * @since 0.3.0
+	 */
+	public int endSession(String sessionId) {
+		int ended = 0;
+		for (SseConnection connection : List.copyOf(this.registry.subscribers(SseTopics.SESSION_PREFIX + sessionId))) {
+			ended += connection.end(CloseReason.SESSION_ENDED, this.sessionEndedNotice) ? 1 : 0;
+		}
+		return ended;
 	}
 
 	@Override
@@ -608,8 +683,10 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 			if (!connection.isOpen()) {
 				continue;
 			}
-			if (now - connection.deadlineNanos() >= 0) {
-				connection.end(CloseReason.TIMEOUT, this.retryFrame);
+			SseConnection.Deadline deadline = connection.deadline();
+			if (now - deadline.nanos() >= 0) {
+				connection.end(deadline.reason(),
+						(deadline.reason() == CloseReason.TOKEN_EXPIRED) ? this.tokenExpiredNotice : this.retryFrame);
 			}
 			else if (connection.isQuietSince(quietSince)) {
 				heartbeat = (heartbeat != null) ? heartbeat : heartbeatFrame();

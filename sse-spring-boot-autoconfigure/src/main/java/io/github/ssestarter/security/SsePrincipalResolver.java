@@ -1,5 +1,7 @@
 package io.github.ssestarter.security;
 
+import java.time.Instant;
+
 import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 
@@ -22,5 +24,19 @@ public interface SsePrincipalResolver {
 	 * @return the user id, or {@code null} if the request is anonymous
 	 */
 	@Nullable String resolveUserId(HttpServletRequest request);
+
+	/**
+	 * When the credential that authenticated the request expires, for a stream that must
+	 * not outlive it (a bearer token's {@code exp}); the stream then ends with
+	 * {@code sse.ended} ({@code token-expired}) and a retry hint, so the client reconnects
+	 * with a fresh credential. A stream opened in an HTTP session ends with the session
+	 * instead. The default: no expiry.
+	 * @param request the stream request
+	 * @return the expiry, or {@code null}
+	 * @since 0.3.0
+	 */
+	default @Nullable Instant resolveCredentialExpiry(HttpServletRequest request) {
+		return null;
+	}
 
 }

@@ -68,8 +68,11 @@ final class SseStreamOpener {
 	SseSubscriber subscriber(HttpServletRequest request) {
 		String userId = this.principalResolver.resolveUserId(request);
 		HttpSession session = request.getSession(false);
-		return new SseSubscriber(userId, (session != null) ? session.getId() : null,
-				(userId != null) ? request.getUserPrincipal() : null);
+		if (userId == null) {
+			return new SseSubscriber(null, (session != null) ? session.getId() : null, null, null);
+		}
+		return new SseSubscriber(userId, (session != null) ? session.getId() : null, request.getUserPrincipal(),
+				this.principalResolver.resolveCredentialExpiry(request));
 	}
 
 	/**
@@ -117,7 +120,9 @@ final class SseStreamOpener {
 		SseConnection connection;
 		try {
 			connection = this.engine.open(
-					new SseSubscription(subscriber.userId(), subscriber.sessionId(), topics, lastEventId), transport);
+					new SseSubscription(subscriber.userId(), subscriber.sessionId(), topics, lastEventId,
+							subscriber.credentialExpiresAt()),
+					transport);
 		}
 		catch (SseUserLimitException ex) {
 			SseRequestException tooMany = new SseRequestException(HttpStatus.TOO_MANY_REQUESTS, "too-many-streams",

@@ -151,7 +151,8 @@ class SseMetricsTest {
 		this.engine = new TestEngines().build();
 		new SseMetrics(this.engine).bindTo(this.registry);
 		assertThat(this.registry.get("sse.connections.closed").functionCounters()).extracting((c) -> c.getId().getTag("reason"))
-			.containsExactlyInAnyOrder("client", "timeout", "slow", "evicted", "limit", "shutdown", "error", "behind");
+			.containsExactlyInAnyOrder("client", "timeout", "slow", "evicted", "limit", "shutdown", "error", "behind",
+					"session_ended", "token_expired");
 		assertThat(this.registry.get("sse.events.dropped").functionCounters()).extracting((c) -> c.getId().getTag("reason"))
 			.containsExactlyInAnyOrder("queue_full", "disconnected");
 		assertThat(this.registry.get("sse.resets").functionCounters()).extracting((c) -> c.getId().getTag("reason"))

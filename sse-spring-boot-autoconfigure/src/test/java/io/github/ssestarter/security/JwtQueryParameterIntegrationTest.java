@@ -4,7 +4,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.Map;
 
@@ -18,6 +20,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 import io.github.ssestarter.SseEvent;
 import io.github.ssestarter.SseService;
+import io.github.ssestarter.engine.CloseReason;
+import io.github.ssestarter.engine.SseEngine;
+import io.github.ssestarter.test.SseReceivedEvent;
 import io.github.ssestarter.test.SseTestClient;
 import io.github.ssestarter.testapp.jwt.JwtTestApplication;
 
@@ -40,6 +45,9 @@ class JwtQueryParameterIntegrationTest {
 
 	@Autowired
 	SseService sse;
+
+	@Autowired
+	SseEngine engine;
 
 	private String url(String path) {
 		return "http://localhost:" + this.port + path;
@@ -71,6 +79,27 @@ class JwtQueryParameterIntegrationTest {
 		try (SseTestClient dave = SseTestClient.connect(url("/api/v1/sse"),
 				Map.of("Authorization", "Bearer " + token("dave")))) {
 			assertThat(dave.awaitEvent("sse.connected").data()).contains("\"user:dave\"");
+		}
+	}
+
+	@Test
+	void theStreamEndsWhenItsTokenExpiresAndTellsTheClientWhy() throws Exception {
+		long expiredBefore = this.engine.counters().closed(CloseReason.TOKEN_EXPIRED);
+		Instant expires = Instant.now().plusSeconds(3);
+		try (SseTestClient gina = SseTestClient.connect(url("/api/v1/sse?access_token=" + token("gina", "profile", expires)));
+				SseTestClient hank = SseTestClient.connect(url("/api/v1/sse?access_token=" + token("hank")))) {
+			gina.awaitEvent("sse.connected");
+			hank.awaitEvent("sse.connected");
+			this.sse.sendToUser("gina", SseEvent.of("private", "while valid"));
+			assertThat(gina.awaitEvent("private").data()).isEqualTo("while valid");
+
+			SseReceivedEvent ended = gina.awaitEvent("sse.ended");
+			assertThat(Instant.now()).isAfterOrEqualTo(expires.truncatedTo(ChronoUnit.SECONDS));
+			assertThat(ended.data()).contains("\"reason\":\"token-expired\"");
+			assertThat(gina.awaitEnd(Duration.ofSeconds(5))).isNull();
+			assertThat(gina.reconnectionTime()).isNotNull();
+			assertThat(this.engine.counters().closed(CloseReason.TOKEN_EXPIRED)).isEqualTo(expiredBefore + 1);
+			assertThat(hank.hasEnded()).as("a stream whose token is still valid").isFalse();
 		}
 	}
 

@@ -55,6 +55,8 @@ public final class TestEngines {
 
 	public PerUserLimitPolicy perUserPolicy = PerUserLimitPolicy.REJECT;
 
+	public io.github.ssestarter.engine.SseStreamListener streamListener = io.github.ssestarter.engine.SseStreamListener.NONE;
+
 	public SseEngine build() {
 		return build(true);
 	}
@@ -72,7 +74,8 @@ public final class TestEngines {
 				Clock.systemUTC());
 		io.github.ssestarter.store.SseEventStore history = this.storeWrapper.apply(store);
 		return new SseEngine(settings, new DefaultSseEventEncoder(JsonMapper.builder().build()), history,
-				new LocalSseBackplane(history), SseWriterExecutor.platformThreads(this.writerThreads, this.maxWriterThreads));
+				new LocalSseBackplane(history), SseWriterExecutor.platformThreads(this.writerThreads, this.maxWriterThreads),
+				this.streamListener);
 	}
 
 	public static SseSubscription topics(String... topics) {

@@ -1,5 +1,6 @@
 package io.github.ssestarter.security.spring;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -67,6 +68,19 @@ public class SpringSecurityPrincipalResolver implements SsePrincipalResolver {
 		return value.toString();
 	}
 
+	/**
+	 * The expiry of the bearer token that authenticated the request (an OAuth2 resource
+	 * server's JWT or opaque token), or {@code null}.
+	 */
+	@Override
+	public @Nullable Instant resolveCredentialExpiry(HttpServletRequest request) {
+		if (!OAuth2Attributes.RESOURCE_SERVER_PRESENT) {
+			return null;
+		}
+		Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+		return (authentication != null) ? ResourceServerAttributes.expiresAt(authentication) : null;
+	}
+
 	/** Reads OAuth2 attributes; only loaded when Spring Security's OAuth2 support is present. */
 	private static final class OAuth2Attributes {
 
@@ -95,6 +109,13 @@ public class SpringSecurityPrincipalResolver implements SsePrincipalResolver {
 		static @Nullable Map<String, Object> of(Authentication authentication) {
 			if (authentication instanceof org.springframework.security.oauth2.server.resource.authentication.AbstractOAuth2TokenAuthenticationToken<?> token) {
 				return token.getTokenAttributes();
+			}
+			return null;
+		}
+
+		static @Nullable Instant expiresAt(Authentication authentication) {
+			if (authentication instanceof org.springframework.security.oauth2.server.resource.authentication.AbstractOAuth2TokenAuthenticationToken<?> token) {
+				return token.getToken().getExpiresAt();
 			}
 			return null;
 		}

@@ -1,0 +1,151 @@
+package io.github.ssestarter.events;
+
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.ApplicationEventPublisher;
+
+import io.github.ssestarter.engine.CloseReason;
+import io.github.ssestarter.engine.SseConnection;
+import io.github.ssestarter.engine.SseStreamListener;
+
+/**
+ * Publishes {@link SseStreamOpenedEvent} and {@link SseStreamClosedEvent} as application
+ * events from one thread of its own: the engine only queues a notice (no listener runs on a
+ * container or writer thread), and a stream's closed event always follows its opened event
+ * even when the engine reported the two in the other order.
+ *
+ * @since 0.3.0
+ */
+public final class SseStreamEventPublisher implements SseStreamListener, AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(SseStreamEventPublisher.class);
+
+	/** Closes reported before their stream's opening, kept until it arrives (bounded). */
+	private static final int MAX_EARLY_CLOSES = 10_000;
+
+	private static final Notice STOP = new Notice(null, null, 0);
+
+	private final ApplicationEventPublisher publisher;
+
+	private final String node;
+
+	private final LinkedBlockingQueue<Notice> notices = new LinkedBlockingQueue<>();
+
+	private final Thread thread;
+
+	/** The streams whose opened event was published; only the publishing thread uses it. */
+	private final Set<SseConnection> opened = new HashSet<>();
+
+	private final Map<SseConnection, Notice> earlyCloses = new LinkedHashMap<>(16, 0.75f, false) {
+
+		@Override
+		protected boolean removeEldestEntry(Map.Entry<SseConnection, Notice> eldest) {
+			return size() > MAX_EARLY_CLOSES;
+		}
+
+	};
+
+	/**
+	 * Create the publisher and start its thread.
+	 * @param publisher where the events go (the application context)
+	 * @param node this node's name, put in every event
+	 */
+	public SseStreamEventPublisher(ApplicationEventPublisher publisher, String node) {
+		this.publisher = publisher;
+		this.node = node;
+		this.thread = new Thread(this::run, "sse-stream-events");
+		this.thread.setDaemon(true);
+		this.thread.start();
+	}
+
+	@Override
+	public void opened(SseConnection connection) {
+		this.notices.add(new Notice(connection, null, 0));
+	}
+
+	@Override
+	public void closed(SseConnection connection, CloseReason reason) {
+		this.notices.add(new Notice(connection, reason, System.currentTimeMillis()));
+	}
+
+	private void run() {
+		for (;;) {
+			Notice notice;
+			try {
+				notice = this.notices.take();
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+			if (notice == STOP) {
+				return;
+			}
+			try {
+				handle(notice);
+			}
+			catch (Throwable ex) { // a listener's failure must not stop the notices of others
+				logger.error("An SSE stream event listener failed", ex);
+			}
+		}
+	}
+
+	private void handle(Notice notice) {
+		SseConnection connection = notice.connection;
+		if (notice.reason == null) {
+			publishOpened(connection);
+			Notice close = this.earlyCloses.remove(connection);
+			if (close != null) {
+				publishClosed(close);
+			}
+			else {
+				this.opened.add(connection);
+			}
+		}
+		else if (this.opened.remove(connection)) {
+			publishClosed(notice);
+		}
+		else {
+			this.earlyCloses.put(connection, notice);
+		}
+	}
+
+	private void publishOpened(SseConnection connection) {
+		this.publisher.publishEvent(new SseStreamOpenedEvent(connection.clientId(), connection.userId(),
+				connection.sessionId(), connection.topics(), this.node, Instant.ofEpochMilli(connection.openedAtMillis())));
+	}
+
+	private void publishClosed(Notice notice) {
+		SseConnection connection = notice.connection;
+		this.publisher.publishEvent(new SseStreamClosedEvent(connection.clientId(), connection.userId(),
+				connection.sessionId(), connection.topics(), this.node, notice.reason,
+				Instant.ofEpochMilli(connection.openedAtMillis()), Instant.ofEpochMilli(notice.atMillis)));
+	}
+
+	/**
+	 * Publish what is queued, then stop the thread (bounded: a listener stuck for a second
+	 * is left behind).
+	 */
+	@Override
+	public void close() {
+		this.notices.add(STOP);
+		try {
+			this.thread.join(1000);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private record Notice(@Nullable SseConnection connection, @Nullable CloseReason reason, long atMillis) {
+	}
+
+}
