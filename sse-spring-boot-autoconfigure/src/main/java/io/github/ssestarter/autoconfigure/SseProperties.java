@@ -12,6 +12,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.convert.DataSizeUnit;
 import org.springframework.boot.convert.DurationUnit;
+import org.springframework.context.EnvironmentAware;
+import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 import org.springframework.util.unit.DataUnit;
@@ -29,7 +31,9 @@ import io.github.ssestarter.engine.PerUserLimitPolicy;
  * @since 0.1.0
  */
 @ConfigurationProperties("sse")
-public class SseProperties implements Validator {
+public class SseProperties implements Validator, EnvironmentAware {
+
+	private @Nullable Environment environment;
 
 	/**
 	 * Whether to enable the SSE engine and endpoints.
@@ -886,7 +890,16 @@ public class SseProperties implements Validator {
 	@Override
 	public void validate(Object target, Errors errors) {
 		SseProperties properties = (SseProperties) target;
-		new SsePropertiesValidation(properties, errors).validate();
+		new SsePropertiesValidation(properties, errors, this.environment).validate();
+	}
+
+	/**
+	 * Where the properties come from, to show rejected values as they were written.
+	 * @param environment the environment
+	 */
+	@Override
+	public void setEnvironment(Environment environment) {
+		this.environment = environment;
 	}
 
 }

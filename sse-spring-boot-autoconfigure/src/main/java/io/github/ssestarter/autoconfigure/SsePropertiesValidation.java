@@ -3,8 +3,20 @@ package io.github.ssestarter.autoconfigure;
 import java.time.Duration;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.origin.Origin;
+import org.springframework.boot.origin.OriginProvider;
+import org.springframework.core.env.Environment;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.BindingResult;
 import org.springframework.validation.Errors;
+import org.springframework.validation.FieldError;
 
 import io.github.ssestarter.SseTopics;
 /**
@@ -20,9 +32,18 @@ final class SsePropertiesValidation {
 
 	private final Errors errors;
 
-	SsePropertiesValidation(SseProperties properties, Errors errors) {
+	private final @Nullable Environment environment;
+
+	/**
+	 * Check the properties.
+	 * @param properties the bound properties
+	 * @param errors where rejected values go
+	 * @param environment where they were written, to show them as written, or {@code null}
+	 */
+	SsePropertiesValidation(SseProperties properties, Errors errors, @Nullable Environment environment) {
 		this.properties = properties;
 		this.errors = errors;
+		this.environment = environment;
 	}
 
 	void validate() {
@@ -34,8 +55,8 @@ final class SsePropertiesValidation {
 		positive("buffer.maxBytes", "sse.buffer.max-bytes", p.getBuffer().getMaxBytes());
 		if (p.getMaxEventSize() != null && p.getBuffer().getMaxBytes() != null
 				&& p.getMaxEventSize().toBytes() > p.getBuffer().getMaxBytes().toBytes()) {
-			reject("maxEventSize", "sse.max-event-size (" + p.getMaxEventSize()
-					+ ") must not exceed sse.buffer.max-bytes (" + p.getBuffer().getMaxBytes()
+			reject("maxEventSize", "sse.max-event-size (" + shown(p.getMaxEventSize())
+					+ ") must not exceed sse.buffer.max-bytes (" + shown(p.getBuffer().getMaxBytes())
 					+ "): an event that large could never be queued for a client");
 		}
 		notNull("buffer.overflowPolicy", "sse.buffer.overflow-policy", p.getBuffer().getOverflowPolicy());
@@ -47,7 +68,7 @@ final class SsePropertiesValidation {
 		if (p.getConnection().getMaxLifetime() != null
 				&& p.getConnection().getMaxLifetime().compareTo(Duration.ofDays(24)) > 0) {
 			reject("connection.maxLifetime", "sse.connection.max-lifetime must be at most 24 days (was "
-					+ p.getConnection().getMaxLifetime() + ")");
+					+ shown(p.getConnection().getMaxLifetime()) + ")");
 		}
 		double jitter = p.getConnection().getLifetimeJitter();
 		if (!(jitter >= 0 && jitter <= 0.5)) {
@@ -57,17 +78,17 @@ final class SsePropertiesValidation {
 		Duration retry = p.getConnection().getRetry();
 		if (retry == null || retry.isNegative() || retry.toMillis() > Integer.MAX_VALUE) {
 			reject("connection.retry", "sse.connection.retry must be from 0 to " + Integer.MAX_VALUE + " ms (was "
-					+ retry + ")");
+					+ shown(retry) + ")");
 		}
 		range("replay.maxEvents", "sse.replay.max-events", p.getReplay().getMaxEvents(), 0, 10_000_000);
 		DataSize historyBytes = p.getReplay().getMaxBytes();
 		if (historyBytes == null || historyBytes.toBytes() < 0) {
-			reject("replay.maxBytes", "sse.replay.max-bytes must be set and not negative (was " + historyBytes + ")");
+			reject("replay.maxBytes", "sse.replay.max-bytes must be set and not negative (was " + shown(historyBytes) + ")");
 		}
 		else if (p.getReplay().isEnabled() && p.getMaxEventSize() != null
 				&& historyBytes.toBytes() < p.getMaxEventSize().toBytes()) {
-			reject("replay.maxBytes", "sse.replay.max-bytes (" + historyBytes + ") must be at least sse.max-event-size ("
-					+ p.getMaxEventSize() + "): the history could not keep one event that large, so clients "
+			reject("replay.maxBytes", "sse.replay.max-bytes (" + shown(historyBytes) + ") must be at least sse.max-event-size ("
+					+ shown(p.getMaxEventSize()) + "): the history could not keep one event that large, so clients "
 					+ "resuming or catching up after one would always be told to reset");
 		}
 		atLeast("replay.maxAge", "sse.replay.max-age", p.getReplay().getMaxAge(), Duration.ofSeconds(1));
@@ -81,7 +102,7 @@ final class SsePropertiesValidation {
 		validateCors(p.getWeb().getCors());
 		Duration shutdown = p.getShutdown().getTimeout();
 		if (shutdown == null || shutdown.isNegative()) {
-			reject("shutdown.timeout", "sse.shutdown.timeout must be zero or positive (was " + shutdown + ")");
+			reject("shutdown.timeout", "sse.shutdown.timeout must be zero or positive (was " + shown(shutdown) + ")");
 		}
 	}
 
@@ -158,7 +179,7 @@ final class SsePropertiesValidation {
 		}
 		Duration maxAge = cors.getMaxAge();
 		if (maxAge == null || maxAge.isNegative()) {
-			reject("web.cors.maxAge", "sse.web.cors.max-age must be zero or positive (was " + maxAge + ")");
+			reject("web.cors.maxAge", "sse.web.cors.max-age must be zero or positive (was " + shown(maxAge) + ")");
 		}
 	}
 
@@ -173,19 +194,19 @@ final class SsePropertiesValidation {
 		}
 		DataSize batch = writer.getMaxBatchSize();
 		if (batch == null || batch.toBytes() < 1024 || batch.toBytes() > 64L * 1024 * 1024) {
-			reject("writer.maxBatchSize", "sse.writer.max-batch-size must be from 1KB to 64MB (was " + batch + ")");
+			reject("writer.maxBatchSize", "sse.writer.max-batch-size must be from 1KB to 64MB (was " + shown(batch) + ")");
 		}
 	}
 
 	private void positive(String field, String property, DataSize size) {
 		if (size == null || size.toBytes() <= 0 || size.toBytes() > Integer.MAX_VALUE - 1024) {
-			reject(field, property + " must be from 1B to 2GB (was " + size + ")");
+			reject(field, property + " must be from 1B to 2GB (was " + shown(size) + ")");
 		}
 	}
 
 	private void atLeast(String field, String property, Duration duration, Duration minimum) {
 		if (duration == null || duration.compareTo(minimum) < 0) {
-			reject(field, property + " must be at least " + minimum.toMillis() + "ms (was " + duration + ")");
+			reject(field, property + " must be at least " + minimum.toMillis() + "ms (was " + shown(duration) + ")");
 		}
 	}
 
@@ -201,8 +222,77 @@ final class SsePropertiesValidation {
 		}
 	}
 
+	/**
+	 * Reject a property under its name as users write it ({@code buffer.max-events}, not
+	 * {@code buffer.maxEvents}), with its value as written ({@code 2MB}, not
+	 * {@code 2097152B}) and where it was written, which Spring Boot's start-up failure
+	 * report shows.
+	 */
 	private void reject(String field, String message) {
-		this.errors.rejectValue(field, "sse.invalid", message);
+		if (!(this.errors instanceof BindingResult result)) {
+			this.errors.rejectValue(field, "sse.invalid", message);
+			return;
+		}
+		String dashed = DataObjectPropertyName.toDashedForm(field);
+		ConfigurationProperty written = written("sse." + dashed);
+		Object value = (written != null) ? written.getValue() : shown(result.getFieldValue(field));
+		result.addError(new PropertyError(result.getObjectName(), dashed, value, message,
+				(written != null) ? written.getOrigin() : null));
+	}
+
+	private @Nullable ConfigurationProperty written(String property) {
+		if (this.environment == null) {
+			return null;
+		}
+		ConfigurationPropertyName name = ConfigurationPropertyName.of(property);
+		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(this.environment)) {
+			ConfigurationProperty found = source.getConfigurationProperty(name);
+			if (found != null) {
+				return found;
+			}
+		}
+		return null;
+	}
+
+	/** A size or duration as a user would write it: {@code 2MB}, {@code 500ms}, {@code 30m}. */
+	static String shown(@Nullable Object value) {
+		if (value instanceof DataSize size) {
+			long bytes = size.toBytes();
+			if (bytes != 0 && bytes % (1L << 20) == 0) {
+				return (bytes >> 20) + "MB";
+			}
+			return (bytes != 0 && bytes % 1024 == 0) ? (bytes >> 10) + "KB" : bytes + "B";
+		}
+		if (value instanceof Duration duration) {
+			long millis = duration.toMillis();
+			if (millis == 0 || millis % 1000 != 0) {
+				return millis + "ms";
+			}
+			long seconds = millis / 1000;
+			if (seconds % 3600 == 0) {
+				return (seconds / 3600) + "h";
+			}
+			return (seconds % 60 == 0) ? (seconds / 60) + "m" : seconds + "s";
+		}
+		return String.valueOf(value);
+	}
+
+	/** A rejected property that knows where it was written. */
+	private static final class PropertyError extends FieldError implements OriginProvider {
+
+		private final @Nullable Origin origin;
+
+		PropertyError(String objectName, String field, @Nullable Object value, String message,
+				@Nullable Origin origin) {
+			super(objectName, field, value, false, new String[] { "sse.invalid" }, null, message);
+			this.origin = origin;
+		}
+
+		@Override
+		public @Nullable Origin getOrigin() {
+			return this.origin;
+		}
+
 	}
 
 }

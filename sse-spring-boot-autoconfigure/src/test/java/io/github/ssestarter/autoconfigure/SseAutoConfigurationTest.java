@@ -10,13 +10,16 @@ import org.junit.jupiter.api.condition.JRE;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.annotation.ImportCandidates;
+import org.springframework.boot.context.properties.bind.validation.BindValidationException;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.origin.Origin;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.FieldError;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import io.github.ssestarter.SseEvent;
@@ -201,6 +204,37 @@ class SseAutoConfigurationTest {
 				assertThat(causes(context.getStartupFailure())).as(testCase[0]).contains(testCase[1]);
 			});
 		}
+	}
+
+	@Test
+	void rejectedValuesAreReportedAsWrittenUnderTheirPropertyNames() {
+		this.runner.withPropertyValues("sse.max-event-size=3MB", "sse.buffer.max-bytes=2MB", "sse.heartbeat.interval=50ms")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				BindValidationException failure = findCause(context.getStartupFailure(), BindValidationException.class);
+				List<FieldError> errors = failure.getValidationErrors()
+					.getAllErrors()
+					.stream()
+					.map(FieldError.class::cast)
+					.toList();
+				assertThat(errors).extracting((error) -> error.getObjectName() + "." + error.getField())
+					.containsExactlyInAnyOrder("sse.max-event-size", "sse.heartbeat.interval");
+				assertThat(errors).extracting(FieldError::getRejectedValue).containsExactlyInAnyOrder("3MB", "50ms");
+				assertThat(errors).allSatisfy((error) -> assertThat(Origin.from(error)).isNotNull());
+				assertThat(errors).extracting(FieldError::getDefaultMessage)
+					.contains("sse.max-event-size (3MB) must not exceed sse.buffer.max-bytes (2MB): an event that "
+							+ "large could never be queued for a client")
+					.contains("sse.heartbeat.interval must be at least 100ms (was 50ms)");
+			});
+	}
+
+	private static <T extends Throwable> T findCause(Throwable failure, Class<T> type) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (type.isInstance(cause)) {
+				return type.cast(cause);
+			}
+		}
+		throw new AssertionError("No " + type.getSimpleName() + " in " + failure);
 	}
 
 	@Test
