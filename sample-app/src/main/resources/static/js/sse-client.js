@@ -7,7 +7,7 @@
  *   client.on('notification.created', (data) => show(data.message));
  *   client.onReset(() => reloadState());   // the page missed events the server could not give it
  *   client.onStatus((status) => indicator.textContent = status);
- *   client.connect();
+ *   client.connect(state.position);       // the position returned with the state the page rendered, if any
  *
  * What it adds to EventSource:
  * - named-event handlers that receive the data parsed as JSON when it is JSON (the raw MessageEvent comes second);
@@ -91,9 +91,13 @@ export class SseClient {
     }
   }
 
-  /** Open the stream (again). Topics can be changed with setTopics() before. */
-  connect() {
+  /**
+   * Open the stream (again). Topics can be changed with setTopics() before. Pass the position a REST call returned
+   * with the data the page rendered (SseService.position()) to receive exactly what was published after it.
+   */
+  connect(position) {
     this.stopped = false;
+    if (position) this._remember(position);
     window.addEventListener('online', this._onOnline);
     document.addEventListener('visibilitychange', this._onVisible);
     window.addEventListener('pagehide', this._onPageHide);

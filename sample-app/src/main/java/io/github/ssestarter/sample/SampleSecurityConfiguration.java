@@ -32,6 +32,7 @@ class SampleSecurityConfiguration {
 			.requestMatchers(EndpointRequest.toAnyEndpoint()).hasRole("ADMIN")
 			.requestMatchers("/admin.html").hasRole("ADMIN")
 			.requestMatchers("/api/webhooks/**").permitAll() // authenticated by its shared secret
+			.requestMatchers("/favicon.svg", "/favicon.ico", "/css/**").permitAll() // the login page may ask for them
 			.anyRequest().authenticated())
 			.formLogin(Customizer.withDefaults())
 			.httpBasic(Customizer.withDefaults())

@@ -66,4 +66,32 @@ class SampleApplicationTest {
 		}
 	}
 
+	@Test
+	void aPageThatRendersRestDataAndThenOpensItsStreamAfterThePositionMissesNothing() throws Exception {
+		SampleHttp http = new SampleHttp(this.port);
+		HttpResponse<String> me = http.get("/api/me", Map.of("Accept", "application/json", "Authorization",
+				SampleHttp.basic("alice").get("Authorization")));
+		assertThat(me.statusCode()).isEqualTo(200);
+		Matcher position = Pattern.compile("\"position\":\"([^\"]+)\"").matcher(me.body());
+		assertThat(position.find()).as(me.body()).isTrue();
+		// published after the page's data was read and before its stream opened
+		http.publish(SampleHttp.basic("admin"), "{\"topics\":[\"user:alice\"],\"event\":\"notification.created\","
+				+ "\"data\":{\"message\":\"in between\"}}");
+		try (SseTestClient stream = http.open("/api/v1/sse?lastEventId=" + position.group(1), SampleHttp.basic("alice"))) {
+			assertThat(stream.awaitEvent("notification.created").data()).isEqualTo("{\"message\":\"in between\"}");
+		}
+	}
+
+	@Test
+	void aUserOpeningTheAdminPageGetsAStyled403AndTheFaviconNeedsNoLogin() throws Exception {
+		SampleHttp http = new SampleHttp(this.port);
+		HttpResponse<String> admin = http.get("/admin.html",
+				Map.of("Accept", "text/html", "Authorization", SampleHttp.basic("alice").get("Authorization")));
+		assertThat(admin.statusCode()).isEqualTo(403);
+		assertThat(admin.body()).contains("This page is not for you").doesNotContain("Whitelabel");
+		HttpResponse<String> favicon = http.get("/favicon.svg", Map.of("Accept", "image/svg+xml"));
+		assertThat(favicon.statusCode()).isEqualTo(200);
+		assertThat(favicon.body()).startsWith("<svg");
+	}
+
 }

@@ -30,28 +30,28 @@ class SampleSecurityMatrixTest {
 
 	@ParameterizedTest(name = "{0} opens {1}: {2}")
 	@CsvSource({
-			// who,      topic,          status
-			"anonymous, user:alice,     401",
-			"anonymous, notifications,  401",
-			"anonymous, payroll,        401",
-			"alice,     user:alice,     200",
-			"alice,     user:bob,       403",
-			"alice,     notifications,  200",
-			"alice,     news.tech,      200",
-			"alice,     payroll,        403",
-			"alice,     order:42,       200",
-			"alice,     order:43,       403",
-			"alice,     client:x,       403",
-			"bob,       user:bob,       200",
-			"bob,       user:alice,     403",
-			"bob,       notifications,  200",
-			"bob,       payroll,        403",
-			"bob,       order:42,       403",
-			"admin,     user:admin,     200",
-			"admin,     user:alice,     403",
-			"admin,     notifications,  200",
-			"admin,     payroll,        403" })
-	void subscribing(String who, String topic, int status) throws Exception {
+			// who, topic, status, why a 403 (the problem's refusal)
+			"anonymous, user:alice, 401, -",
+			"anonymous, notifications, 401, -",
+			"anonymous, payroll, 401, -",
+			"alice, user:alice, 200, -",
+			"alice, user:bob, 403, reserved",
+			"alice, notifications, 200, -",
+			"alice, news.tech, 200, -",
+			"alice, payroll, 403, not-granted",
+			"alice, order:42, 200, -",
+			"alice, order:43, 403, denied",
+			"alice, client:x, 403, reserved",
+			"bob, user:bob, 200, -",
+			"bob, user:alice, 403, reserved",
+			"bob, notifications, 200, -",
+			"bob, payroll, 403, not-granted",
+			"bob, order:42, 403, denied",
+			"admin, user:admin, 200, -",
+			"admin, user:alice, 403, reserved",
+			"admin, notifications, 200, -",
+			"admin, payroll, 403, not-granted" })
+	void subscribing(String who, String topic, int status, String refusal) throws Exception {
 		SampleHttp http = new SampleHttp(this.port);
 		Map<String, String> credentials = "anonymous".equals(who) ? Map.of() : SampleHttp.basic(who);
 		if (status == 200) {
@@ -65,6 +65,9 @@ class SampleSecurityMatrixTest {
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
 		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
 		assertThat(response.headers().firstValue("Location")).as("never a login redirect").isEmpty();
+		if (status == 403) {
+			assertThat(response.body()).contains("\"refusal\":\"" + refusal + "\"");
+		}
 	}
 
 	@ParameterizedTest(name = "{0} publishes: {1}")

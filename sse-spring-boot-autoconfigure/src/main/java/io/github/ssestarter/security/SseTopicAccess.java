@@ -31,18 +31,29 @@ public class SseTopicAccess {
 	 * @return {@code true} if allowed
 	 */
 	public boolean isAllowed(SseSubscriber subscriber, String topic) {
+		return decide(subscriber, topic) == Decision.ALLOWED;
+	}
+
+	/**
+	 * Whether the subscriber may receive the topic, and if not, why.
+	 * @param subscriber who asks
+	 * @param topic a syntactically valid topic
+	 * @return the decision
+	 * @since 0.3.0
+	 */
+	public Decision decide(SseSubscriber subscriber, String topic) {
 		if (SseTopics.isReserved(topic)) {
-			return isOwn(subscriber, topic);
+			return isOwn(subscriber, topic) ? Decision.ALLOWED : Decision.RESERVED;
 		}
 		boolean allowed = false;
 		for (SseTopicAuthorizer authorizer : this.authorizers) {
 			SseTopicAuthorizer.Vote vote = authorizer.vote(subscriber, topic);
 			if (vote == SseTopicAuthorizer.Vote.DENY) {
-				return false;
+				return Decision.DENIED;
 			}
 			allowed |= (vote == SseTopicAuthorizer.Vote.ALLOW);
 		}
-		return allowed;
+		return allowed ? Decision.ALLOWED : Decision.NOT_GRANTED;
 	}
 
 	/**
@@ -58,6 +69,27 @@ public class SseTopicAccess {
 			}
 		}
 		return null;
+	}
+
+	/**
+	 * What {@link #decide} found.
+	 *
+	 * @since 0.3.0
+	 */
+	public enum Decision {
+
+		/** The subscriber may receive the topic. */
+		ALLOWED,
+
+		/** A reserved topic ({@code user:}, {@code session:}, {@code client:}) that is not the subscriber's own. */
+		RESERVED,
+
+		/** An authorizer denied it. */
+		DENIED,
+
+		/** No rule (allowed-topics pattern or authorizer) grants it. */
+		NOT_GRANTED
+
 	}
 
 	private static boolean isOwn(SseSubscriber subscriber, String topic) {

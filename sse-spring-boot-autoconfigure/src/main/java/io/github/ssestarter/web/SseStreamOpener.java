@@ -2,6 +2,7 @@ package io.github.ssestarter.web;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Set;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -86,20 +87,28 @@ final class SseStreamOpener {
 	 */
 	@Nullable SseRequestException refusal(SseSubscriber subscriber, Set<String> topics, boolean reservedOnly) {
 		for (String topic : topics) {
-			if ((!reservedOnly || SseTopics.isReserved(topic)) && !this.topicAccess.isAllowed(subscriber, topic)) {
-				return forbidden(topic);
+			if (!reservedOnly || SseTopics.isReserved(topic)) {
+				SseTopicAccess.Decision decision = this.topicAccess.decide(subscriber, topic);
+				if (decision != SseTopicAccess.Decision.ALLOWED) {
+					return forbidden(topic, decision);
+				}
 			}
 		}
 		return null;
 	}
 
-	private static SseRequestException forbidden(String topic) {
-		String detail = SseTopics.isReserved(topic)
-				? "Topic '" + topic + "' is reserved: user:, session: and client: topics are assigned by the server to "
-						+ "their owner and cannot be requested. Your own user and session topics are added automatically."
-				: "You may not subscribe to topic '" + topic + "': it is not a public topic (sse.security.allowed-topics) "
-						+ "and no rule of this application grants it to you.";
-		return new SseRequestException(HttpStatus.FORBIDDEN, "forbidden-topic", detail).with("topic", topic);
+	private static SseRequestException forbidden(String topic, SseTopicAccess.Decision decision) {
+		String detail = switch (decision) {
+			case RESERVED -> "Topic '" + topic + "' is reserved: user:, session: and client: topics are assigned by the "
+					+ "server to their owner and cannot be requested. Your own user and session topics are added "
+					+ "automatically.";
+			case DENIED -> "You may not subscribe to topic '" + topic + "': an authorization rule of this application "
+					+ "(an SseTopicAuthorizer) denies it to you.";
+			default -> "You may not subscribe to topic '" + topic + "': it is not a public topic "
+					+ "(sse.security.allowed-topics) and no rule of this application grants it to you.";
+		};
+		return new SseRequestException(HttpStatus.FORBIDDEN, "forbidden-topic", detail).with("topic", topic)
+			.with("refusal", decision.name().toLowerCase(Locale.ROOT).replace('_', '-'));
 	}
 
 	/**
