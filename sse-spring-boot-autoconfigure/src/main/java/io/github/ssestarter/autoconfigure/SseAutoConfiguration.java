@@ -48,6 +48,12 @@ import io.github.ssestarter.store.SseEventStore;
 @EnableConfigurationProperties(SseProperties.class)
 public final class SseAutoConfiguration {
 
+	/**
+	 * Create an instance.
+	 */
+	public SseAutoConfiguration() {
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	SseEventEncoder sseEventEncoder(ObjectProvider<JsonMapper> jsonMapper) {

@@ -21,6 +21,12 @@ import io.github.ssestarter.engine.SseEngine;
 @ConditionalOnBean(SseEngine.class)
 public final class SseEndpointAutoConfiguration {
 
+	/**
+	 * Create an instance.
+	 */
+	public SseEndpointAutoConfiguration() {
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnAvailableEndpoint

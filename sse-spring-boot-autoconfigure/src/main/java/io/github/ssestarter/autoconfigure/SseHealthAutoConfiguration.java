@@ -21,6 +21,12 @@ import io.github.ssestarter.health.SseHealthIndicator;
 @ConditionalOnBean(SseEngine.class)
 public final class SseHealthAutoConfiguration {
 
+	/**
+	 * Create an instance.
+	 */
+	public SseHealthAutoConfiguration() {
+	}
+
 	@Bean
 	@ConditionalOnMissingBean(name = "sseHealthIndicator")
 	@ConditionalOnEnabledHealthIndicator("sse")

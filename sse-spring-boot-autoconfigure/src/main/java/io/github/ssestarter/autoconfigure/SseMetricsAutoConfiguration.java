@@ -23,6 +23,12 @@ import io.github.ssestarter.metrics.SseStreamObservationPredicate;
 @ConditionalOnBean(SseEngine.class)
 public final class SseMetricsAutoConfiguration {
 
+	/**
+	 * Create an instance.
+	 */
+	public SseMetricsAutoConfiguration() {
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	SseMetrics sseMetrics(SseEngine sseEngine) {

@@ -43,6 +43,12 @@ import io.github.ssestarter.redis.RedisStreamSseEventStore;
 @EnableConfigurationProperties(SseProperties.class)
 public final class SseRedisAutoConfiguration {
 
+	/**
+	 * Create an instance.
+	 */
+	public SseRedisAutoConfiguration() {
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	RedisStreamSseEventStore sseEventStore(RedisConnectionFactory redisConnectionFactory, SseProperties properties,

@@ -44,6 +44,12 @@ import io.github.ssestarter.security.spring.SseRequestMatchers;
 @ConditionalOnBean({ SseEngine.class, SecurityFilterChain.class })
 public final class SseSecurityAutoConfiguration {
 
+	/**
+	 * Create an instance.
+	 */
+	public SseSecurityAutoConfiguration() {
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	SseAccessDefaults sseAccessDefaults() {

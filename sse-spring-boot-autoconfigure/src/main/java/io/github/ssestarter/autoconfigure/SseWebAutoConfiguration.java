@@ -44,6 +44,12 @@ import io.github.ssestarter.web.SseStreamReturnValues;
 @ConditionalOnBean(SseEngine.class)
 public final class SseWebAutoConfiguration {
 
+	/**
+	 * Create an instance.
+	 */
+	public SseWebAutoConfiguration() {
+	}
+
 	private static final String SECURITY_FILTER_CHAIN = "org.springframework.security.web.SecurityFilterChain";
 
 	@Bean

@@ -22,6 +22,12 @@ import io.github.ssestarter.SseTopics;
  */
 public final class SseConnectionRegistry {
 
+	/**
+	 * Create an instance.
+	 */
+	public SseConnectionRegistry() {
+	}
+
 	private final ConcurrentHashMap<String, SseConnection> clients = new ConcurrentHashMap<>();
 
 	private final ConcurrentHashMap<String, Set<SseConnection>> topics = new ConcurrentHashMap<>();

@@ -13,6 +13,12 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SseCounters {
 
+	/**
+	 * Create an instance.
+	 */
+	public SseCounters() {
+	}
+
 	private final LongAdder published = new LongAdder();
 
 	private final LongAdder delivered = new LongAdder();

@@ -10,6 +10,7 @@ public class SseUserLimitException extends RuntimeException {
 
 	private static final long serialVersionUID = 1L;
 
+	/** The limit that was reached. */
 	private final int maxConnectionsPerUser;
 
 	/**

@@ -13,6 +13,12 @@ import org.jspecify.annotations.Nullable;
  */
 public class ServletPrincipalResolver implements SsePrincipalResolver {
 
+	/**
+	 * Create an instance.
+	 */
+	public ServletPrincipalResolver() {
+	}
+
 	@Override
 	public @Nullable String resolveUserId(HttpServletRequest request) {
 		Principal principal = request.getUserPrincipal();

@@ -28,6 +28,12 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 public class SseExceptionHandler {
 
 	/**
+	 * Create an instance.
+	 */
+	public SseExceptionHandler() {
+	}
+
+	/**
 	 * Render a problem detail.
 	 * @param ex the exception
 	 * @param request the request

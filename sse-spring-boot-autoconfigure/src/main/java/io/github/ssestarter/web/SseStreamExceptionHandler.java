@@ -22,6 +22,12 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 public class SseStreamExceptionHandler {
 
 	/**
+	 * Create an instance.
+	 */
+	public SseStreamExceptionHandler() {
+	}
+
+	/**
 	 * Render a problem detail.
 	 * @param ex the exception
 	 * @param request the request

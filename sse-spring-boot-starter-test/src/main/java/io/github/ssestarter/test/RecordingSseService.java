@@ -36,6 +36,12 @@ public class RecordingSseService implements SseService {
 
 	private final AtomicLong ids = new AtomicLong();
 
+	/**
+	 * Create a recorder with nothing recorded.
+	 */
+	public RecordingSseService() {
+	}
+
 	@Override
 	public String publish(String topic, SseEvent event) {
 		return publish(List.of(topic), event);
