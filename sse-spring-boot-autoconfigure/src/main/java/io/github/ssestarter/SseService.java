@@ -131,11 +131,29 @@ public interface SseService {
 	String position();
 
 	/**
-	 * Whether the user has at least one open stream on this node.
+	 * Whether the user has at least one open stream: on any node with a distributed
+	 * backplane (Redis), on this node otherwise. Debounced like {@link #presence}: a user
+	 * whose last stream closed is still online for {@code sse.presence.leave-delay}.
 	 * @param userId the user id
 	 * @return {@code true} if the user is connected
+	 * @throws io.github.ssestarter.backplane.SseBackplaneException if the distributed
+	 * backplane cannot be asked (and the user has no stream on this node)
 	 */
 	boolean isUserOnline(String userId);
+
+	/**
+	 * Who is subscribed to a topic: how many streams, and which users (at most
+	 * {@code sse.presence.max-users}); on every node with a distributed backplane (Redis),
+	 * on this node otherwise. A stream that closed still counts for
+	 * {@code sse.presence.leave-delay}, so a reloading page does not flicker.
+	 * @param topic the topic
+	 * @return the presence
+	 * @throws IllegalArgumentException if the topic is invalid
+	 * @throws io.github.ssestarter.backplane.SseBackplaneException if the distributed
+	 * backplane cannot be asked
+	 * @since 0.3.0
+	 */
+	SsePresence presence(String topic);
 
 	/**
 	 * Close every stream of a user on this node. Queued events are discarded.

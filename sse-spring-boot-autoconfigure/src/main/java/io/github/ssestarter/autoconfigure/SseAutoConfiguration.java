@@ -1,6 +1,7 @@
 package io.github.ssestarter.autoconfigure;
 
 import java.time.Clock;
+import java.util.List;
 
 import tools.jackson.databind.json.JsonMapper;
 
@@ -30,7 +31,12 @@ import io.github.ssestarter.engine.SseEngine;
 import io.github.ssestarter.engine.SseEngineSettings;
 import io.github.ssestarter.engine.SseLifecycle;
 import io.github.ssestarter.engine.SseWriterExecutor;
+import io.github.ssestarter.engine.SseStreamListener;
 import io.github.ssestarter.events.SseStreamEventPublisher;
+import io.github.ssestarter.presence.LocalPresenceStore;
+import io.github.ssestarter.presence.NodePresence;
+import io.github.ssestarter.presence.SsePresenceStore;
+import io.github.ssestarter.presence.SsePresenceTracker;
 import io.github.ssestarter.store.InMemorySseEventStore;
 import io.github.ssestarter.store.SseEventStore;
 
@@ -108,13 +114,31 @@ public final class SseAutoConfiguration {
 		return new SseStreamEventPublisher(applicationEventPublisher, properties.effectiveNodeName());
 	}
 
+	/**
+	 * Presence of this node's streams, kept in the presence store: Redis's with the Redis
+	 * backplane (declared by its auto-configuration), else this node's memory.
+	 */
+	@Bean
+	@ConditionalOnMissingBean({ SseEngine.class, SseService.class })
+	SsePresenceTracker ssePresenceTracker(ObjectProvider<SsePresenceStore> ssePresenceStore, SseProperties properties) {
+		SseProperties.Presence presence = properties.getPresence();
+		NodePresence node = new NodePresence();
+		SsePresenceStore store = ssePresenceStore.getIfAvailable(() -> new LocalPresenceStore(node));
+		return new SsePresenceTracker(store, node,
+				new SsePresenceTracker.Settings(presence.getLeaveDelay(), presence.getMaxUsers(),
+						presence.getNotifyTopics().toArray(new String[0]), presence.getNodeTimeout().dividedBy(3)));
+	}
+
 	@Bean
 	@ConditionalOnMissingBean({ SseEngine.class, SseService.class })
 	SseEngine sseEngine(SseProperties properties, SseEventEncoder sseEventEncoder, SseEventStore sseEventStore,
 			SseBackplane sseBackplane, SseWriterExecutor sseWriterExecutor,
-			SseStreamEventPublisher sseStreamEventPublisher) {
-		return new SseEngine(settings(properties), sseEventEncoder, sseEventStore, sseBackplane, sseWriterExecutor,
-				sseStreamEventPublisher);
+			SseStreamEventPublisher sseStreamEventPublisher, SsePresenceTracker ssePresenceTracker) {
+		SseEngine engine = new SseEngine(settings(properties), sseEventEncoder, sseEventStore, sseBackplane,
+				sseWriterExecutor, SseStreamListener.all(List.of(sseStreamEventPublisher, ssePresenceTracker)),
+				ssePresenceTracker);
+		ssePresenceTracker.announceThrough(engine::publish);
+		return engine;
 	}
 
 	@Bean

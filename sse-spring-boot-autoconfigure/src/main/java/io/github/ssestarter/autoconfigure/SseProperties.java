@@ -82,6 +82,8 @@ public class SseProperties implements Validator, EnvironmentAware {
 
 	private final Limits limits = new Limits();
 
+	private final Presence presence = new Presence();
+
 	private final Security security = new Security();
 
 	private final Backplane backplane = new Backplane();
@@ -234,6 +236,14 @@ public class SseProperties implements Validator, EnvironmentAware {
 	 */
 	public Limits getLimits() {
 		return this.limits;
+	}
+
+	/**
+	 * The {@code sse.presence.*} settings.
+	 * @return the value
+	 */
+	public Presence getPresence() {
+		return this.presence;
 	}
 
 	/**
@@ -959,6 +969,108 @@ public class SseProperties implements Validator, EnvironmentAware {
 		 */
 		public void setTimeout(Duration timeout) {
 			this.timeout = timeout;
+		}
+
+	}
+
+	/**
+	 * Presence: who is subscribed to which topic, on every node with Redis.
+	 */
+	public static class Presence {
+
+		/**
+		 * How long a closed stream still counts as present, so that a page that reloads or a
+		 * stream that reconnects is neither a leave nor a join.
+		 */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private Duration leaveDelay = Duration.ofSeconds(5);
+
+		/**
+		 * Most users listed per topic by SseService#presence.
+		 */
+		private int maxUsers = 100;
+
+		/**
+		 * Topics whose subscribers are told when a user joins or leaves them, as
+		 * sse.presence events; '*' matches any characters (chat:*). Reserved topics never.
+		 */
+		private List<String> notifyTopics = new ArrayList<>();
+
+		/**
+		 * With Redis, how long a node's presence lasts without a heartbeat (one every third
+		 * of it): a node that dies drops out of presence after this.
+		 */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private Duration nodeTimeout = Duration.ofSeconds(15);
+
+		/**
+		 * Create an instance with the defaults.
+		 */
+		public Presence() {
+		}
+
+		/**
+		 * How long a closed stream still counts as present.
+		 * @return the value
+		 */
+		public Duration getLeaveDelay() {
+			return this.leaveDelay;
+		}
+
+		/**
+		 * How long a closed stream still counts as present.
+		 * @param leaveDelay the value
+		 */
+		public void setLeaveDelay(Duration leaveDelay) {
+			this.leaveDelay = leaveDelay;
+		}
+
+		/**
+		 * Most users listed per topic.
+		 * @return the value
+		 */
+		public int getMaxUsers() {
+			return this.maxUsers;
+		}
+
+		/**
+		 * Most users listed per topic.
+		 * @param maxUsers the value
+		 */
+		public void setMaxUsers(int maxUsers) {
+			this.maxUsers = maxUsers;
+		}
+
+		/**
+		 * Topics whose joins and leaves are announced.
+		 * @return the value
+		 */
+		public List<String> getNotifyTopics() {
+			return this.notifyTopics;
+		}
+
+		/**
+		 * Topics whose joins and leaves are announced.
+		 * @param notifyTopics the value
+		 */
+		public void setNotifyTopics(List<String> notifyTopics) {
+			this.notifyTopics = notifyTopics;
+		}
+
+		/**
+		 * How long a node's presence lasts without a heartbeat.
+		 * @return the value
+		 */
+		public Duration getNodeTimeout() {
+			return this.nodeTimeout;
+		}
+
+		/**
+		 * How long a node's presence lasts without a heartbeat.
+		 * @param nodeTimeout the value
+		 */
+		public void setNodeTimeout(Duration nodeTimeout) {
+			this.nodeTimeout = nodeTimeout;
 		}
 
 	}

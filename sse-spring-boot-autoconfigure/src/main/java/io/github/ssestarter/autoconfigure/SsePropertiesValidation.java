@@ -97,6 +97,7 @@ final class SsePropertiesValidation {
 		range("limits.maxConnectionsPerUser", "sse.limits.max-connections-per-user",
 				p.getLimits().getMaxConnectionsPerUser(), 1, 10_000);
 		notNull("limits.perUserPolicy", "sse.limits.per-user-policy", p.getLimits().getPerUserPolicy());
+		validatePresence(p.getPresence());
 		validateSecurity(p.getSecurity());
 		validateRedis(p.getBackplane());
 		validateCors(p.getWeb().getCors());
@@ -116,6 +117,31 @@ final class SsePropertiesValidation {
 		range("web.maxTopics", "sse.web.max-topics", web.getMaxTopics(), 1, 1000);
 	}
 
+	private void validatePresence(SseProperties.Presence presence) {
+		Duration delay = presence.getLeaveDelay();
+		if (delay == null || delay.isNegative() || delay.compareTo(Duration.ofHours(1)) > 0) {
+			reject("presence.leaveDelay", "sse.presence.leave-delay must be from 0 to 1h (was " + shown(delay) + ")");
+		}
+		range("presence.maxUsers", "sse.presence.max-users", presence.getMaxUsers(), 1, 10_000);
+		atLeast("presence.nodeTimeout", "sse.presence.node-timeout", presence.getNodeTimeout(), Duration.ofSeconds(1));
+		checkPatterns("presence.notifyTopics", "sse.presence.notify-topics", presence.getNotifyTopics());
+	}
+
+	private void checkPatterns(String field, String property, @Nullable List<String> patterns) {
+		if (patterns == null) {
+			return;
+		}
+		for (String pattern : patterns) {
+			// '*' stands for any characters; the rest must be valid topic characters.
+			String error = (pattern == null || pattern.isEmpty()) ? "A pattern must not be empty."
+					: SseTopics.syntaxError(pattern.replace('*', 'x'));
+			if (error != null) {
+				reject(field, property + " has an invalid pattern '" + pattern + "': " + error
+						+ " ('*' matches any characters)");
+			}
+		}
+	}
+
 	private void validateSecurity(SseProperties.Security security) {
 		String authority = security.getPublishAuthority();
 		if (authority == null || authority.isBlank()) {
@@ -126,18 +152,7 @@ final class SsePropertiesValidation {
 			reject("security.userIdAttribute",
 					"sse.security.user-id-attribute must name an attribute or claim, or be left unset");
 		}
-		List<String> patterns = security.getAllowedTopics();
-		if (patterns != null) {
-			for (String pattern : patterns) {
-				// '*' stands for any characters; the rest must be valid topic characters.
-				String error = (pattern == null || pattern.isEmpty()) ? "A pattern must not be empty."
-						: SseTopics.syntaxError(pattern.replace('*', 'x'));
-				if (error != null) {
-					reject("security.allowedTopics", "sse.security.allowed-topics has an invalid pattern '" + pattern
-							+ "': " + error + " ('*' matches any characters)");
-				}
-			}
-		}
+		checkPatterns("security.allowedTopics", "sse.security.allowed-topics", security.getAllowedTopics());
 	}
 
 	static boolean isValidKeyPrefix(String prefix) {

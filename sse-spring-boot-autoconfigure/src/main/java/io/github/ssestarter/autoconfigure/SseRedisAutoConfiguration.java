@@ -21,6 +21,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import org.springframework.util.ClassUtils;
 
 import io.github.ssestarter.backplane.SseBackplane;
+import io.github.ssestarter.presence.SsePresenceStore;
+import io.github.ssestarter.redis.RedisPresenceStore;
 import io.github.ssestarter.redis.RedisStreamKeys;
 import io.github.ssestarter.redis.RedisStreamSseBackplane;
 import io.github.ssestarter.redis.RedisStreamSseEventStore;
@@ -54,8 +56,7 @@ public final class SseRedisAutoConfiguration {
 	RedisStreamSseEventStore sseEventStore(RedisConnectionFactory redisConnectionFactory, SseProperties properties,
 			Environment environment) {
 		SseProperties.Redis redis = properties.getBackplane().getRedis();
-		String prefix = (redis.getKeyPrefix() != null) ? redis.getKeyPrefix() : defaultKeyPrefix(environment);
-		return new RedisStreamSseEventStore(redisConnectionFactory, RedisStreamKeys.of(prefix),
+		return new RedisStreamSseEventStore(redisConnectionFactory, RedisStreamKeys.of(keyPrefix(properties, environment)),
 				redis.getHistoryLength(), redis.getHistoryAge(), Clock.systemUTC());
 	}
 
@@ -67,6 +68,19 @@ public final class SseRedisAutoConfiguration {
 		checkPollTimeout(redis.getPollTimeout(), commandTimeout(redisConnectionFactory));
 		return new RedisStreamSseBackplane(redisConnectionFactory, sseEventStore, redis.getReadBatchSize(),
 				properties.getMaxEventSize().toBytes(), redis.getPollTimeout());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(SsePresenceStore.class)
+	RedisPresenceStore ssePresenceStore(RedisConnectionFactory redisConnectionFactory, SseProperties properties,
+			Environment environment) {
+		return new RedisPresenceStore(redisConnectionFactory, keyPrefix(properties, environment),
+				properties.effectiveNodeName(), properties.getPresence().getNodeTimeout());
+	}
+
+	private static String keyPrefix(SseProperties properties, Environment environment) {
+		String prefix = properties.getBackplane().getRedis().getKeyPrefix();
+		return (prefix != null) ? prefix : defaultKeyPrefix(environment);
 	}
 
 	/**

@@ -24,6 +24,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import io.github.ssestarter.SseEvent;
+import io.github.ssestarter.SsePresence;
 import io.github.ssestarter.SseService;
 import io.github.ssestarter.SseStats;
 import io.github.ssestarter.SseTopics;
@@ -131,6 +132,8 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 
 	private final SseStreamListener streamListener;
 
+	private final @Nullable SsePresenceView presence;
+
 	/** Whether the backplane is delivering to this node. Guarded by {@code this}. */
 	private boolean delivering;
 
@@ -144,7 +147,7 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 	 */
 	public SseEngine(SseEngineSettings settings, SseEventEncoder encoder, SseEventStore store, SseBackplane backplane,
 			SseWriterExecutor writer) {
-		this(settings, encoder, store, backplane, writer, SseStreamListener.NONE);
+		this(settings, encoder, store, backplane, writer, SseStreamListener.NONE, null);
 	}
 
 	/**
@@ -156,12 +159,15 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 	 * @param backplane carries events to every node
 	 * @param writer runs the writes to clients
 	 * @param streamListener told when streams open and close; must not block
+	 * @param presence answers presence queries (debounced, cluster-wide with a distributed
+	 * store), or {@code null} to answer them from this node's open streams
 	 * @since 0.3.0
 	 */
 	public SseEngine(SseEngineSettings settings, SseEventEncoder encoder, SseEventStore store, SseBackplane backplane,
-			SseWriterExecutor writer, SseStreamListener streamListener) {
+			SseWriterExecutor writer, SseStreamListener streamListener, @Nullable SsePresenceView presence) {
 		this.settings = settings;
 		this.streamListener = streamListener;
+		this.presence = presence;
 		this.encoder = encoder;
 		this.store = store;
 		this.backplane = backplane;
@@ -547,7 +553,27 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 
 	@Override
 	public boolean isUserOnline(String userId) {
-		return !this.registry.userConnections(userId).isEmpty();
+		if (!this.registry.userConnections(userId).isEmpty()) {
+			return true;
+		}
+		return this.presence != null && this.presence.isUserOnline(userId);
+	}
+
+	@Override
+	public SsePresence presence(String topic) {
+		SseTopics.requirePublishable(topic);
+		if (this.presence != null) {
+			return this.presence.presence(topic);
+		}
+		Set<String> users = new LinkedHashSet<>();
+		int streams = 0;
+		for (SseConnection connection : this.registry.subscribers(topic)) {
+			streams++;
+			if (connection.userId() != null) {
+				users.add(connection.userId());
+			}
+		}
+		return new SsePresence(topic, streams, Collections.unmodifiableSet(users), true);
 	}
 
 	@Override

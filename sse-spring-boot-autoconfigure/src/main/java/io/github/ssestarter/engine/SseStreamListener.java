@@ -1,5 +1,7 @@
 package io.github.ssestarter.engine;
 
+import java.util.List;
+
 /**
  * Told when a stream opens and when it starts closing. Called on the threads that open and
  * close streams (container threads, writers, the maintenance thread), so it must return at
@@ -25,6 +27,32 @@ public interface SseStreamListener {
 		}
 
 	};
+
+	/**
+	 * One listener that tells each of the given ones, in order.
+	 * @param listeners the listeners
+	 * @return the listener
+	 */
+	static SseStreamListener all(List<SseStreamListener> listeners) {
+		List<SseStreamListener> all = List.copyOf(listeners);
+		return new SseStreamListener() {
+
+			@Override
+			public void opened(SseConnection connection) {
+				for (SseStreamListener listener : all) {
+					listener.opened(connection);
+				}
+			}
+
+			@Override
+			public void closed(SseConnection connection, CloseReason reason) {
+				for (SseStreamListener listener : all) {
+					listener.closed(connection, reason);
+				}
+			}
+
+		};
+	}
 
 	/**
 	 * A stream was registered and receives events from now on.

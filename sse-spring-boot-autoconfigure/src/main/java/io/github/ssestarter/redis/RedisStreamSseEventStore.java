@@ -1,13 +1,10 @@
 package io.github.ssestarter.redis;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -85,7 +82,7 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 	 * append fail: the stream then starts a new generation. The sequence counter moves only
 	 * for entries that were added, so sequences stay dense.
 	 */
-	private static final Script APPEND = Script.of(ENSURE_GENERATION + """
+	private static final LuaScript APPEND = LuaScript.of(ENSURE_GENERATION + """
 			local t = redis.call('TIME')
 			local ts = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 			local first = tonumber(redis.call('HGET', KEYS[2], 'n')) + 1
@@ -121,7 +118,7 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 	 * same generation means ids are being issued again (Redis lost data in a way its ids did
 	 * not show), so the stream starts a new generation.
 	 */
-	private static final Script POSITION = Script.of(ENSURE_GENERATION + """
+	private static final LuaScript POSITION = LuaScript.of(ENSURE_GENERATION + """
 			local n = tonumber(redis.call('HGET', KEYS[2], 'n'))
 			if ARGV[2] and g == ARGV[2] and n < tonumber(ARGV[3]) then
 			  restart()
@@ -140,7 +137,7 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 	 * skipped. The position check and the read are one script, so a trim cannot fall between
 	 * them.
 	 */
-	private static final Script READ = Script.of("""
+	private static final LuaScript READ = LuaScript.of("""
 			local state = redis.call('HMGET', KEYS[2], 'g', 'n')
 			local first = tonumber(ARGV[2])
 			if state[1] ~= ARGV[1] or first - 1 > tonumber(state[2]) then
@@ -179,7 +176,7 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 	 * them: a node whose clock runs ahead must not trim what is still young), reading at
 	 * most ARGV[2] entries; returns how many.
 	 */
-	private static final Script TRIM_BY_AGE = Script.of("""
+	private static final LuaScript TRIM_BY_AGE = LuaScript.of("""
 			local t = redis.call('TIME')
 			local cutoff = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - tonumber(ARGV[1])
 			local entries = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', ARGV[2])
@@ -280,7 +277,7 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 			args[3 + 3 * i] = event.broadcast() ? TRUE : FALSE;
 			args[4 + 3 * i] = event.encoded().body();
 		}
-		List<?> result = execute((connection) -> eval(connection, APPEND, ReturnType.MULTI, 2,
+		List<?> result = execute((connection) -> APPEND.run(connection, ReturnType.MULTI, 2,
 				keysAnd(this.keys.stream(), this.keys.generation(), args)));
 		String generation = string(result.get(0));
 		long first = number(result.get(1));
@@ -333,7 +330,7 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 		}
 		long first = after.sequence() + 1;
 		long count = Math.max(1, Math.min(Math.min(maxEvents, PAGE_ENTRIES), upTo.sequence() - after.sequence()));
-		List<?> result = execute((connection) -> eval(connection, READ, ReturnType.MULTI, 2, this.keys.stream(),
+		List<?> result = execute((connection) -> READ.run(connection, ReturnType.MULTI, 2, this.keys.stream(),
 				this.keys.generation(), utf8(after.generation()), utf8(Long.toString(first)),
 				utf8(Long.toString(upTo.sequence())), utf8(Long.toString(count)), utf8(Long.toString(maxBytes))));
 		if (number(result.get(0)) == 0) {
@@ -367,7 +364,7 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 		this.lastTrimMillis = now;
 		byte[] maxAgeMillis = utf8(Long.toString(this.maxAge.toMillis()));
 		try {
-			execute((connection) -> eval(connection, TRIM_BY_AGE, ReturnType.INTEGER, 1, this.keys.stream(),
+			execute((connection) -> TRIM_BY_AGE.run(connection, ReturnType.INTEGER, 1, this.keys.stream(),
 					maxAgeMillis, TRIM_BATCH));
 		}
 		catch (SseBackplaneException ex) {
@@ -398,9 +395,9 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 
 	private RedisEventId position(RedisConnection connection, @Nullable RedisEventId delivered) {
 		List<?> result = (delivered != null)
-				? eval(connection, POSITION, ReturnType.MULTI, 2, this.keys.stream(), this.keys.generation(),
+				? POSITION.run(connection, ReturnType.MULTI, 2, this.keys.stream(), this.keys.generation(),
 						candidateGeneration(), utf8(delivered.generation()), utf8(Long.toString(delivered.sequence())))
-				: eval(connection, POSITION, ReturnType.MULTI, 2, this.keys.stream(), this.keys.generation(),
+				: POSITION.run(connection, ReturnType.MULTI, 2, this.keys.stream(), this.keys.generation(),
 						candidateGeneration());
 		return new RedisEventId(string(result.get(0)), number(result.get(1)));
 	}
@@ -438,44 +435,12 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 	 * Run a script by its SHA-1 ({@code EVALSHA}), sending the whole script ({@code EVAL})
 	 * only when Redis does not have it cached yet.
 	 */
-	private static <T> T eval(RedisConnection connection, Script script, ReturnType type, int keys, byte[]... args) {
-		try {
-			return connection.scriptingCommands().evalSha(script.sha1(), type, keys, args);
-		}
-		catch (DataAccessException ex) {
-			if (!String.valueOf(ex.getMostSpecificCause().getMessage()).contains("NOSCRIPT")) {
-				throw ex;
-			}
-			return connection.scriptingCommands().eval(script.text(), type, keys, args);
-		}
-	}
-
-	/** A Lua script and its SHA-1. */
-	private record Script(byte[] text, String sha1) {
-
-		static Script of(String text) {
-			byte[] bytes = utf8(text);
-			try {
-				return new Script(bytes, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(bytes)));
-			}
-			catch (NoSuchAlgorithmException ex) {
-				throw new IllegalStateException(ex);
-			}
-		}
-
-	}
-
 	/**
 	 * Run commands on a connection, translating Redis failures.
 	 * @throws SseBackplaneException if Redis cannot be reached or fails
 	 */
 	<T> T execute(Function<RedisConnection, T> commands) {
-		try (RedisConnection connection = this.connectionFactory.getConnection()) {
-			return commands.apply(connection);
-		}
-		catch (DataAccessException ex) {
-			throw new SseBackplaneException("Redis is unavailable: " + ex.getMostSpecificCause().getMessage(), ex);
-		}
+		return LuaScript.call(this.connectionFactory, commands);
 	}
 
 	/**
@@ -505,7 +470,7 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 		return this.keys;
 	}
 
-	private static long number(@Nullable Object value) {
+	static long number(@Nullable Object value) {
 		return (value instanceof Number number) ? number.longValue() : Long.parseLong(string(value));
 	}
 

@@ -75,7 +75,7 @@ public final class TestEngines {
 		io.github.ssestarter.store.SseEventStore history = this.storeWrapper.apply(store);
 		return new SseEngine(settings, new DefaultSseEventEncoder(JsonMapper.builder().build()), history,
 				new LocalSseBackplane(history), SseWriterExecutor.platformThreads(this.writerThreads, this.maxWriterThreads),
-				this.streamListener);
+				this.streamListener, null);
 	}
 
 	public static SseSubscription topics(String... topics) {

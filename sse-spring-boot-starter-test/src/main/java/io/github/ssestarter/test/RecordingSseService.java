@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 import io.github.ssestarter.SseEvent;
+import io.github.ssestarter.SsePresence;
 import io.github.ssestarter.SseService;
 import io.github.ssestarter.SseStats;
 import io.github.ssestarter.SseTopics;
@@ -92,6 +93,17 @@ public class RecordingSseService implements SseService {
 	@Override
 	public String position() {
 		return "test-" + this.ids.get();
+	}
+
+	/**
+	 * Nobody is subscribed: the recorder opens no streams.
+	 * @param topic the topic
+	 * @return an empty presence
+	 */
+	@Override
+	public SsePresence presence(String topic) {
+		SseTopics.requirePublishable(topic);
+		return new SsePresence(topic, 0, Set.of(), true);
 	}
 
 	@Override

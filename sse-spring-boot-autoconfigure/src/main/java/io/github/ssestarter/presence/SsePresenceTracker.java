@@ -1,0 +1,302 @@
+package io.github.ssestarter.presence;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.PatternMatchUtils;
+
+import io.github.ssestarter.SseEvent;
+import io.github.ssestarter.SsePresence;
+import io.github.ssestarter.SseTopics;
+import io.github.ssestarter.engine.CloseReason;
+import io.github.ssestarter.engine.SseConnection;
+import io.github.ssestarter.engine.SsePresenceView;
+import io.github.ssestarter.engine.SseStreamListener;
+
+/**
+ * Keeps this node's presence and reports it to the {@link SsePresenceStore}, on one thread of
+ * its own: the engine only queues a notice when a stream opens or closes. A closed stream
+ * still counts for the leave delay, so a reconnecting page is neither a leave nor a join;
+ * for topics that ask for it ({@code sse.presence.notify-topics}), a user's first stream on
+ * the topic anywhere in the cluster and the end of their last one are announced to the
+ * topic as {@code sse.presence} events. When the store cannot be reached, this node's
+ * presence is kept and written again in full once it can.
+ *
+ * @since 0.3.0
+ */
+public final class SsePresenceTracker implements SseStreamListener, SsePresenceView, AutoCloseable {
+
+	/** The name of the events announcing joins and leaves. */
+	public static final String PRESENCE_EVENT = "sse.presence";
+
+	private static final Log logger = LogFactory.getLog(SsePresenceTracker.class);
+
+	private static final int MAX_EARLY_CLOSES = 10_000;
+
+	private final SsePresenceStore store;
+
+	private final NodePresence node;
+
+	private final Settings settings;
+
+	private final LinkedBlockingQueue<Notice> notices = new LinkedBlockingQueue<>();
+
+	/** Closed streams still counted, oldest first; only the tracker's thread uses it. */
+	private final ArrayDeque<Notice> leaving = new ArrayDeque<>();
+
+	/** The streams counted in this node's presence; only the tracker's thread uses it. */
+	private final Set<SseConnection> counted = new HashSet<>();
+
+	/** Streams reported closed before they were reported open (bounded); only the tracker's thread uses it. */
+	private final Set<SseConnection> closedEarly = Collections.newSetFromMap(new LinkedHashMap<>(16, 0.75f, false) {
+
+		@Override
+		protected boolean removeEldestEntry(Map.Entry<SseConnection, Boolean> eldest) {
+			return size() > MAX_EARLY_CLOSES;
+		}
+
+	});
+
+	private final Thread thread;
+
+	private volatile @Nullable BiConsumer<String, SseEvent> announcer;
+
+	private volatile boolean running = true;
+
+	/** The store missed changes: write this node's presence again in full. */
+	private boolean stale = true;
+
+	private long nextHeartbeat;
+
+	private boolean failureLogged;
+
+	/**
+	 * Create the tracker and start its thread.
+	 * @param store where presence is kept
+	 * @param node this node's presence (the one a {@link LocalPresenceStore} reads)
+	 * @param settings delays and limits
+	 */
+	public SsePresenceTracker(SsePresenceStore store, NodePresence node, Settings settings) {
+		this.store = store;
+		this.node = node;
+		this.settings = settings;
+		this.nextHeartbeat = System.nanoTime();
+		this.thread = new Thread(this::run, "sse-presence");
+		this.thread.setDaemon(true);
+		this.thread.start();
+	}
+
+	/**
+	 * Where joins and leaves are published (the engine), once it exists.
+	 * @param announcer publishes an event to a topic
+	 */
+	public void announceThrough(BiConsumer<String, SseEvent> announcer) {
+		this.announcer = announcer;
+	}
+
+	@Override
+	public void opened(SseConnection connection) {
+		this.notices.add(new Notice(connection, false, 0));
+	}
+
+	@Override
+	public void closed(SseConnection connection, CloseReason reason) {
+		this.notices.add(new Notice(connection, true, System.nanoTime() + this.settings.leaveDelay().toNanos()));
+	}
+
+	/**
+	 * Who is subscribed to a topic, over the whole cluster with a distributed store.
+	 * @param topic the topic
+	 * @return the presence
+	 */
+	@Override
+	public SsePresence presence(String topic) {
+		return this.store.presence(topic, this.settings.maxUsers());
+	}
+
+	/**
+	 * Whether the user has a stream on any node (on this one without a distributed store).
+	 * @param userId the user
+	 * @return {@code true} if so
+	 */
+	@Override
+	public boolean isUserOnline(String userId) {
+		return this.node.isUserOnline(userId) || this.store.isUserOnline(userId);
+	}
+
+	private void run() {
+		while (this.running) {
+			try {
+				step();
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+			catch (Throwable ex) { // the thread must survive anything
+				logger.error("SSE presence tracking failed; it carries on", ex);
+				this.stale = true;
+			}
+		}
+	}
+
+	private void step() throws InterruptedException {
+		Notice first = this.notices.poll(waitMillis(), TimeUnit.MILLISECONDS);
+		List<PresenceChange> changes = new ArrayList<>();
+		if (first != null) {
+			List<Notice> batch = new ArrayList<>();
+			batch.add(first);
+			this.notices.drainTo(batch, 10_000);
+			for (Notice notice : batch) {
+				if (!notice.closed) {
+					if (!this.closedEarly.remove(notice.connection) && this.counted.add(notice.connection)) {
+						count(notice.connection, +1, changes);
+					}
+				}
+				else if (this.counted.contains(notice.connection)) {
+					this.leaving.add(notice);
+				}
+				else {
+					this.closedEarly.add(notice.connection);
+				}
+			}
+		}
+		long now = System.nanoTime();
+		while (!this.leaving.isEmpty() && now - this.leaving.peekFirst().dueNanos >= 0) {
+			SseConnection connection = this.leaving.pollFirst().connection;
+			if (this.counted.remove(connection)) {
+				count(connection, -1, changes);
+			}
+		}
+		report(changes, now);
+	}
+
+	private long waitMillis() {
+		long until = this.nextHeartbeat - System.nanoTime();
+		Notice next = this.leaving.peekFirst();
+		if (next != null) {
+			until = Math.min(until, next.dueNanos - System.nanoTime());
+		}
+		return Math.max(1, TimeUnit.NANOSECONDS.toMillis(until));
+	}
+
+	private void count(SseConnection connection, int delta, List<PresenceChange> changes) {
+		String user = connection.userId();
+		for (String topic : connection.topics()) {
+			if (topic.startsWith(SseTopics.CLIENT_PREFIX) || topic.startsWith(SseTopics.SESSION_PREFIX)) {
+				continue;
+			}
+			int count = this.node.changeTopic(topic, user, delta);
+			changes.add(new PresenceChange(topic, user, delta, user != null && notifies(topic), count));
+		}
+		if (user != null) {
+			this.node.changeUser(user, delta);
+			changes.add(new PresenceChange(null, user, delta, false, 0));
+		}
+	}
+
+	private boolean notifies(String topic) {
+		return !SseTopics.isReserved(topic) && PatternMatchUtils.simpleMatch(this.settings.notifyTopics(), topic);
+	}
+
+	private void report(List<PresenceChange> changes, long now) {
+		try {
+			if (!this.stale && !changes.isEmpty()) {
+				List<PresenceTransition> transitions = this.store.apply(changes);
+				if (transitions == null) {
+					this.stale = true;
+				}
+				else {
+					announce(transitions);
+				}
+			}
+			if (this.stale || now - this.nextHeartbeat >= 0) {
+				if (this.stale || !this.store.heartbeat()) {
+					this.store.replace(this.node);
+					this.stale = false;
+				}
+				this.nextHeartbeat = now + this.settings.heartbeatInterval().toNanos();
+			}
+			if (this.failureLogged) {
+				logger.info("SSE presence is reported again");
+				this.failureLogged = false;
+			}
+		}
+		catch (RuntimeException ex) {
+			this.stale = true; // the changes are in this node's presence: written in full later
+			this.nextHeartbeat = now + this.settings.heartbeatInterval().toNanos();
+			if (!this.failureLogged) {
+				logger.warn("Could not report SSE presence; this node's streams may be missing from other nodes' "
+						+ "presence until it can: " + ex.getMessage());
+				this.failureLogged = true;
+			}
+		}
+	}
+
+	private void announce(List<PresenceTransition> transitions) {
+		BiConsumer<String, SseEvent> target = this.announcer;
+		if (target == null) {
+			return;
+		}
+		for (PresenceTransition transition : transitions) {
+			Map<String, Object> data = new LinkedHashMap<>();
+			data.put("topic", transition.topic());
+			data.put("userId", transition.user());
+			data.put("state", transition.joined() ? "joined" : "left");
+			try {
+				target.accept(transition.topic(), SseEvent.of(PRESENCE_EVENT, data));
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Could not announce " + data, ex);
+			}
+		}
+	}
+
+	/**
+	 * Stop tracking and remove this node's presence from the store.
+	 */
+	@Override
+	public void close() {
+		this.running = false;
+		this.thread.interrupt();
+		try {
+			this.thread.join(1000);
+			this.store.leave();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not remove this node's SSE presence", ex);
+		}
+	}
+
+	/**
+	 * How presence is tracked.
+	 *
+	 * @param leaveDelay how long a closed stream still counts
+	 * @param maxUsers the most users listed per topic
+	 * @param notifyTopics patterns ({@code *} for any characters) of the topics whose joins and
+	 * leaves are announced
+	 * @param heartbeatInterval how often this node tells the store it is alive
+	 */
+	public record Settings(Duration leaveDelay, int maxUsers, String[] notifyTopics, Duration heartbeatInterval) {
+	}
+
+	private record Notice(SseConnection connection, boolean closed, long dueNanos) {
+	}
+
+}
