@@ -1,5 +1,6 @@
 package io.github.ssestarter.redis;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ import io.github.ssestarter.test.SseTestClient;
 import io.github.ssestarter.testapp.plain.SseTestApplication;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The Redis backplane on a Redis Cluster of three masters (processes of the test's own),
@@ -67,6 +69,9 @@ class RedisClusterIntegrationTest {
 				assertThat(resumed.awaitEvents(2)).containsExactly(new SseReceivedEvent(first, "message", "one", null),
 						new SseReceivedEvent(second, "message", "two", null));
 			}
+			// presence's scripts too run on the one shard that holds the deployment's hash tag
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> a.getBean(SseService.class).presence("cluster").streams() == 2);
 		}
 	}
 
