@@ -155,6 +155,9 @@ public final class SsePresenceTracker implements SseStreamListener, SsePresenceV
 
 	private void step() throws InterruptedException {
 		Notice first = this.notices.poll(waitMillis(), TimeUnit.MILLISECONDS);
+		// The store first holds this node's presence as it was before these changes (written
+		// in full if it missed some), so that applying them tells who joined and who left.
+		refresh(System.nanoTime());
 		List<PresenceChange> changes = new ArrayList<>();
 		if (first != null) {
 			List<Notice> batch = new ArrayList<>();
@@ -181,7 +184,9 @@ public final class SsePresenceTracker implements SseStreamListener, SsePresenceV
 				count(connection, -1, changes);
 			}
 		}
-		report(changes, now);
+		if (!changes.isEmpty() && !this.stale) {
+			apply(changes);
+		}
 	}
 
 	private long waitMillis() {
@@ -212,37 +217,57 @@ public final class SsePresenceTracker implements SseStreamListener, SsePresenceV
 		return !SseTopics.isReserved(topic) && PatternMatchUtils.simpleMatch(this.settings.notifyTopics(), topic);
 	}
 
-	private void report(List<PresenceChange> changes, long now) {
+	/**
+	 * When due: a heartbeat, or this node's presence in full when the store missed changes
+	 * (retried at the heartbeat interval while the store cannot be reached) or lost it.
+	 */
+	private void refresh(long now) {
+		if (now - this.nextHeartbeat < 0) {
+			return;
+		}
 		try {
-			if (!this.stale && !changes.isEmpty()) {
-				List<PresenceTransition> transitions = this.store.apply(changes);
-				if (transitions == null) {
-					this.stale = true;
-				}
-				else {
-					announce(transitions);
-				}
+			if (this.stale || !this.store.heartbeat()) {
+				this.store.replace(this.node);
+				this.stale = false;
 			}
-			if (this.stale || now - this.nextHeartbeat >= 0) {
-				if (this.stale || !this.store.heartbeat()) {
-					this.store.replace(this.node);
-					this.stale = false;
-				}
-				this.nextHeartbeat = now + this.settings.heartbeatInterval().toNanos();
-			}
-			if (this.failureLogged) {
-				logger.info("SSE presence is reported again");
-				this.failureLogged = false;
-			}
+			reported();
 		}
 		catch (RuntimeException ex) {
-			this.stale = true; // the changes are in this node's presence: written in full later
-			this.nextHeartbeat = now + this.settings.heartbeatInterval().toNanos();
-			if (!this.failureLogged) {
-				logger.warn("Could not report SSE presence; this node's streams may be missing from other nodes' "
-						+ "presence until it can: " + ex.getMessage());
-				this.failureLogged = true;
+			failed(ex);
+		}
+		this.nextHeartbeat = now + this.settings.heartbeatInterval().toNanos();
+	}
+
+	private void apply(List<PresenceChange> changes) {
+		try {
+			List<PresenceTransition> transitions = this.store.apply(changes);
+			if (transitions == null) {
+				this.stale = true; // the store lost this node: written in full at the next step
+				this.nextHeartbeat = System.nanoTime();
 			}
+			else {
+				announce(transitions);
+			}
+			reported();
+		}
+		catch (RuntimeException ex) {
+			failed(ex);
+		}
+	}
+
+	private void reported() {
+		if (this.failureLogged) {
+			logger.info("SSE presence is reported again");
+			this.failureLogged = false;
+		}
+	}
+
+	private void failed(RuntimeException ex) {
+		this.stale = true; // the changes are in this node's presence: written in full later
+		if (!this.failureLogged) {
+			logger.warn("Could not report SSE presence; this node's streams may be missing from other nodes' "
+					+ "presence until it can: " + ex.getMessage());
+			this.failureLogged = true;
 		}
 	}
 

@@ -167,8 +167,20 @@ class SsePresenceTrackerTest {
 		await().atMost(Duration.ofSeconds(10)).until(() -> !presence("chat:race").isOccupied()
 				&& !presence("news").isOccupied() && this.node.userStreams().isEmpty());
 		assertThat(this.node.topicUsers()).isEmpty();
-		assertThat(this.announced).filteredOn((line) -> line.endsWith("joined"))
-			.hasSameSizeAs(this.announced.stream().filter((line) -> line.endsWith("left")).toList());
+		// each user's joins and leaves alternate, starting with a join and ending with a leave
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+			for (int t = 0; t < 4; t++) {
+				String user = "user" + t;
+				List<String> states = this.announced.stream()
+					.filter((line) -> line.contains(" " + user + " "))
+					.map((line) -> line.substring(line.lastIndexOf(' ') + 1))
+					.toList();
+				assertThat(states).as(user).isNotEmpty().endsWith("left");
+				for (int i = 0; i < states.size(); i++) {
+					assertThat(states.get(i)).as(user + " " + i).isEqualTo((i % 2 == 0) ? "joined" : "left");
+				}
+			}
+		});
 	}
 
 }
