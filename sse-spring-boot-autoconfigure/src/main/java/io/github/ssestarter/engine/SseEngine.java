@@ -587,8 +587,8 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 
 	/**
 	 * End the streams opened in an HTTP session that ended (logout, expiry, invalidation):
-	 * queued events are discarded, and each stream's last event is {@code sse.ended}
-	 * ({@code session-ended}).
+	 * each stream writes what is already queued for it, then {@code sse.ended}
+	 * ({@code session-ended}) and a retry hint, and completes.
 	 * @param sessionId the session id
 	 * @return how many streams were ended
 	 * @since 0.3.0

@@ -74,7 +74,7 @@ public class SpringSecurityPrincipalResolver implements SsePrincipalResolver {
 	 */
 	@Override
 	public @Nullable Instant resolveCredentialExpiry(HttpServletRequest request) {
-		if (!OAuth2Attributes.RESOURCE_SERVER_PRESENT) {
+		if (!OAUTH2_PRESENT || !OAuth2Attributes.RESOURCE_SERVER_PRESENT) {
 			return null;
 		}
 		Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
