@@ -5,7 +5,10 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -19,9 +22,10 @@ import io.github.ssestarter.engine.SseStreamListener;
 
 /**
  * Publishes {@link SseStreamOpenedEvent} and {@link SseStreamClosedEvent} as application
- * events from one thread of its own: the engine only queues a notice (no listener runs on a
- * container or writer thread), and a stream's closed event always follows its opened event
- * even when the engine reported the two in the other order.
+ * events from one thread of its own: the engine only adds a notice to a lock-free queue (no
+ * listener runs on a container or writer thread, and the thread is not woken per notice: it
+ * takes what is queued every {@value #TICK_MILLIS} ms), and a stream's closed event always
+ * follows its opened event even when the engine reported the two in the other order.
  *
  * @since 0.3.0
  */
@@ -32,13 +36,16 @@ public final class SseStreamEventPublisher implements SseStreamListener, AutoClo
 	/** Closes reported before their stream's opening, kept until it arrives (bounded). */
 	private static final int MAX_EARLY_CLOSES = 10_000;
 
-	private static final Notice STOP = new Notice(null, null, 0);
+	/** How often the queued notices are published. */
+	static final long TICK_MILLIS = 10;
 
 	private final ApplicationEventPublisher publisher;
 
 	private final String node;
 
-	private final LinkedBlockingQueue<Notice> notices = new LinkedBlockingQueue<>();
+	private final Queue<Notice> notices = new ConcurrentLinkedQueue<>();
+
+	private volatile boolean running = true;
 
 	private final Thread thread;
 
@@ -78,22 +85,19 @@ public final class SseStreamEventPublisher implements SseStreamListener, AutoClo
 	}
 
 	private void run() {
-		for (;;) {
+		for (boolean last = false; !last;) {
+			last = !this.running; // once stopped, one last pass publishes what was queued
 			Notice notice;
-			try {
-				notice = this.notices.take();
+			while ((notice = this.notices.poll()) != null) {
+				try {
+					handle(notice);
+				}
+				catch (Throwable ex) { // a listener's failure must not stop the notices of others
+					logger.error("An SSE stream event listener failed", ex);
+				}
 			}
-			catch (InterruptedException ex) {
-				return;
-			}
-			if (notice == STOP) {
-				return;
-			}
-			try {
-				handle(notice);
-			}
-			catch (Throwable ex) { // a listener's failure must not stop the notices of others
-				logger.error("An SSE stream event listener failed", ex);
+			if (!last) {
+				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS));
 			}
 		}
 	}
@@ -136,7 +140,8 @@ public final class SseStreamEventPublisher implements SseStreamListener, AutoClo
 	 */
 	@Override
 	public void close() {
-		this.notices.add(STOP);
+		this.running = false;
+		LockSupport.unpark(this.thread);
 		try {
 			this.thread.join(1000);
 		}
@@ -145,7 +150,7 @@ public final class SseStreamEventPublisher implements SseStreamListener, AutoClo
 		}
 	}
 
-	private record Notice(@Nullable SseConnection connection, @Nullable CloseReason reason, long atMillis) {
+	private record Notice(SseConnection connection, @Nullable CloseReason reason, long atMillis) {
 	}
 
 }

@@ -9,8 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 
 import org.apache.commons.logging.Log;
@@ -47,13 +49,17 @@ public final class SsePresenceTracker implements SseStreamListener, SsePresenceV
 
 	private static final int MAX_EARLY_CLOSES = 10_000;
 
+	/** How often queued notices are taken. */
+	private static final long TICK_MILLIS = 10;
+
 	private final SsePresenceStore store;
 
 	private final NodePresence node;
 
 	private final Settings settings;
 
-	private final LinkedBlockingQueue<Notice> notices = new LinkedBlockingQueue<>();
+	/** Filled by the engine's threads without waking this one, which takes them every tick. */
+	private final Queue<Notice> notices = new ConcurrentLinkedQueue<>();
 
 	/** Closed streams still counted, oldest first; only the tracker's thread uses it. */
 	private final ArrayDeque<Notice> leaving = new ArrayDeque<>();
@@ -154,7 +160,13 @@ public final class SsePresenceTracker implements SseStreamListener, SsePresenceV
 	}
 
 	private void step() throws InterruptedException {
-		Notice first = this.notices.poll(waitMillis(), TimeUnit.MILLISECONDS);
+		if (this.notices.isEmpty()) {
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.min(TICK_MILLIS, waitMillis())));
+			if (Thread.interrupted()) {
+				throw new InterruptedException();
+			}
+		}
+		Notice first = this.notices.poll();
 		// The store first holds this node's presence as it was before these changes (written
 		// in full if it missed some), so that applying them tells who joined and who left.
 		refresh(System.nanoTime());
@@ -162,7 +174,9 @@ public final class SsePresenceTracker implements SseStreamListener, SsePresenceV
 		if (first != null) {
 			List<Notice> batch = new ArrayList<>();
 			batch.add(first);
-			this.notices.drainTo(batch, 10_000);
+			for (Notice notice; batch.size() < 10_000 && (notice = this.notices.poll()) != null;) {
+				batch.add(notice);
+			}
 			for (Notice notice : batch) {
 				if (!notice.closed) {
 					if (!this.closedEarly.remove(notice.connection) && this.counted.add(notice.connection)) {

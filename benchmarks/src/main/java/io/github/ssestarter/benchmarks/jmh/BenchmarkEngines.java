@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.github.ssestarter.backplane.LocalSseBackplane;
@@ -15,6 +16,8 @@ import io.github.ssestarter.engine.PerUserLimitPolicy;
 import io.github.ssestarter.engine.SseConnectionSettings;
 import io.github.ssestarter.engine.SseEngine;
 import io.github.ssestarter.engine.SseEngineSettings;
+import io.github.ssestarter.engine.SsePresenceView;
+import io.github.ssestarter.engine.SseStreamListener;
 import io.github.ssestarter.engine.SseSubscription;
 import io.github.ssestarter.engine.SseTransport;
 import io.github.ssestarter.engine.SseWriterExecutor;
@@ -51,6 +54,10 @@ final class BenchmarkEngines {
 	}
 
 	static SseEngine engine(int maxConnections) {
+		return engine(maxConnections, SseStreamListener.NONE, null);
+	}
+
+	static SseEngine engine(int maxConnections, SseStreamListener listener, @Nullable SsePresenceView presence) {
 		SseEngineSettings settings = new SseEngineSettings(
 				new SseConnectionSettings(1000, 1 << 20, OverflowPolicy.CATCH_UP, 64 * 1024), 1 << 20,
 				Duration.ofSeconds(10), Duration.ofSeconds(15), HeartbeatMode.COMMENT, Duration.ofMinutes(30), 0.1,
@@ -58,7 +65,7 @@ final class BenchmarkEngines {
 		InMemorySseEventStore store = new InMemorySseEventStore(1000, 64L << 20, Duration.ofMinutes(5),
 				Clock.systemUTC());
 		return new SseEngine(settings, new DefaultSseEventEncoder(JsonMapper.builder().build()), store,
-				new LocalSseBackplane(store), writers());
+				new LocalSseBackplane(store), writers(), listener, presence);
 	}
 
 	/** What the auto-configuration picks unless virtual threads are enabled. */

@@ -17,14 +17,15 @@ import io.github.ssestarter.benchmarks.load.LoadHarness;
 
 /**
  * Runs the hot-path microbenchmarks ({@link EncodeBenchmark}, {@link PublishBenchmark},
- * {@link RegistryBenchmark}) and writes {@code jmh.md}: each score with its ratio to the
+ * {@link RegistryBenchmark}, {@link StreamLifecycleBenchmark}) and writes {@code jmh.md}: each score with its ratio to the
  * baseline of its class measured in the same run (same parameters).
  */
 public final class MicroBenchmarks {
 
 	/** Benchmark class → the method every other method of the class is compared with. */
 	private static final Map<String, String> BASELINES = Map.of("EncodeBenchmark", "baselineStringConcatenation",
-			"PublishBenchmark", "baselineBoundedQueues", "RegistryBenchmark", "baselineConcurrentHashMapGet");
+			"PublishBenchmark", "baselineBoundedQueues", "RegistryBenchmark", "baselineConcurrentHashMapGet",
+			"StreamLifecycleBenchmark", "baselineNoListeners");
 
 	private MicroBenchmarks() {
 	}
