@@ -601,6 +601,23 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 		return ended;
 	}
 
+	/**
+	 * End the streams opened in an HTTP session whose id changed (a login in the same
+	 * browser, perhaps as another user): each writes what is queued, then a retry hint, and
+	 * completes; the browser reconnects as whoever the session now belongs to.
+	 * @param oldSessionId the session's former id
+	 * @return how many streams were ended
+	 * @since 0.3.0
+	 */
+	public int sessionIdChanged(String oldSessionId) {
+		int ended = 0;
+		for (SseConnection connection : List
+			.copyOf(this.registry.subscribers(SseTopics.SESSION_PREFIX + oldSessionId))) {
+			ended += connection.end(CloseReason.SESSION_ENDED, jitteredRetryFrame()) ? 1 : 0;
+		}
+		return ended;
+	}
+
 	@Override
 	public boolean disconnectClient(String clientId) {
 		SseConnection connection = this.registry.connection(clientId);

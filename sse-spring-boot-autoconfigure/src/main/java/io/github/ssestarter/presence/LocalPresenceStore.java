@@ -1,5 +1,6 @@
 package io.github.ssestarter.presence;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -43,8 +44,8 @@ public final class LocalPresenceStore implements SsePresenceStore {
 	}
 
 	@Override
-	public boolean heartbeat() {
-		return true;
+	public List<PresenceTransition> heartbeat() {
+		return List.of();
 	}
 
 	@Override
@@ -58,7 +59,7 @@ public final class LocalPresenceStore implements SsePresenceStore {
 	}
 
 	@Override
-	public void leave() {
+	public void leave(Duration linger) {
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.github.ssestarter.presence;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -34,11 +35,13 @@ public interface SsePresenceStore {
 	void replace(NodePresence presence);
 
 	/**
-	 * Tell the store this node is alive.
-	 * @return {@code false} when the store no longer holds this node's presence
+	 * Tell the store this node is alive, and remove the nodes that stopped telling it.
+	 * @return the leaves caused by removing such nodes: the users who had a stream on a topic
+	 * only on them (every topic, announced or not); {@code null} when the store no longer
+	 * holds this node's presence: {@link #replace} it
 	 * @throws SseBackplaneException if the store cannot be reached
 	 */
-	boolean heartbeat();
+	@Nullable List<PresenceTransition> heartbeat();
 
 	/**
 	 * Who is subscribed to a topic.
@@ -58,8 +61,12 @@ public interface SsePresenceStore {
 	boolean isUserOnline(String userId);
 
 	/**
-	 * Remove this node's presence (it shuts down).
+	 * This node shuts down: its presence lasts a little longer, so that its clients can
+	 * reconnect elsewhere before anyone is told they left, then it is removed like that of a
+	 * node that died.
+	 * @param linger how long its presence lasts
+	 * @throws SseBackplaneException if the store cannot be reached
 	 */
-	void leave();
+	void leave(Duration linger);
 
 }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
@@ -19,6 +20,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.context.SmartLifecycle;
 import org.springframework.util.PatternMatchUtils;
 
 import io.github.ssestarter.SseEvent;
@@ -26,6 +28,7 @@ import io.github.ssestarter.SsePresence;
 import io.github.ssestarter.SseTopics;
 import io.github.ssestarter.engine.CloseReason;
 import io.github.ssestarter.engine.SseConnection;
+import io.github.ssestarter.engine.SseLifecycle;
 import io.github.ssestarter.engine.SsePresenceView;
 import io.github.ssestarter.engine.SseStreamListener;
 
@@ -40,7 +43,7 @@ import io.github.ssestarter.engine.SseStreamListener;
  *
  * @since 0.3.0
  */
-public final class SsePresenceTracker implements SseStreamListener, SsePresenceView, AutoCloseable {
+public final class SsePresenceTracker implements SseStreamListener, SsePresenceView, SmartLifecycle, AutoCloseable {
 
 	/** The name of the events announcing joins and leaves. */
 	public static final String PRESENCE_EVENT = "sse.presence";
@@ -48,6 +51,9 @@ public final class SsePresenceTracker implements SseStreamListener, SsePresenceV
 	private static final Log logger = LogFactory.getLog(SsePresenceTracker.class);
 
 	private static final int MAX_EARLY_CLOSES = 10_000;
+
+	/** How long {@link #stop()} waits for this node's presence to be withdrawn. */
+	private static final Duration STOP_WAIT = Duration.ofSeconds(3);
 
 	/** How often queued notices are taken. */
 	private static final long TICK_MILLIS = 10;
@@ -82,6 +88,12 @@ public final class SsePresenceTracker implements SseStreamListener, SsePresenceV
 	private volatile @Nullable BiConsumer<String, SseEvent> announcer;
 
 	private volatile boolean running = true;
+
+	/** Stopped with the application context: nothing is reported until it starts again. */
+	private volatile boolean paused;
+
+	/** Set by {@link #stop()} for the tracker's thread, which withdraws this node's presence. */
+	private volatile @Nullable CountDownLatch withdrawal;
 
 	/** The store missed changes: write this node's presence again in full. */
 	private boolean stale = true;
@@ -160,13 +172,17 @@ public final class SsePresenceTracker implements SseStreamListener, SsePresenceV
 	}
 
 	private void step() throws InterruptedException {
-		if (this.notices.isEmpty()) {
+		leaveIfAsked();
+		if (this.notices.isEmpty() || this.paused) {
 			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.min(TICK_MILLIS, waitMillis())));
 			if (Thread.interrupted()) {
 				throw new InterruptedException();
 			}
 		}
 		Notice first = this.notices.poll();
+		if (this.paused) {
+			return; // stopped: this node's presence is being withdrawn
+		}
 		// The store first holds this node's presence as it was before these changes (written
 		// in full if it missed some), so that applying them tells who joined and who left.
 		refresh(System.nanoTime());
@@ -240,9 +256,16 @@ public final class SsePresenceTracker implements SseStreamListener, SsePresenceV
 			return;
 		}
 		try {
-			if (this.stale || !this.store.heartbeat()) {
+			if (this.stale) {
 				this.store.replace(this.node);
 				this.stale = false;
+			}
+			List<PresenceTransition> leaves = this.store.heartbeat();
+			if (leaves == null) {
+				this.store.replace(this.node); // the store lost this node
+			}
+			else {
+				announce(leaves); // of users who were only on nodes that died or shut down
 			}
 			reported();
 		}
@@ -291,6 +314,9 @@ public final class SsePresenceTracker implements SseStreamListener, SsePresenceV
 			return;
 		}
 		for (PresenceTransition transition : transitions) {
+			if (!notifies(transition.topic())) {
+				continue;
+			}
 			Map<String, Object> data = new LinkedHashMap<>();
 			data.put("topic", transition.topic());
 			data.put("userId", transition.user());
@@ -305,7 +331,70 @@ public final class SsePresenceTracker implements SseStreamListener, SsePresenceV
 	}
 
 	/**
-	 * Stop tracking and remove this node's presence from the store.
+	 * Report again after {@link #stop()} (a context that is started again).
+	 */
+	@Override
+	public void start() {
+		if (this.paused) {
+			this.stale = true;
+			this.nextHeartbeat = System.nanoTime();
+			this.paused = false;
+			LockSupport.unpark(this.thread);
+		}
+	}
+
+	/**
+	 * The node shuts down, after its streams were ended: its presence lasts for the leave
+	 * delay (its clients reconnect elsewhere meanwhile), then another node removes it and
+	 * announces who left. Done on the tracker's thread, waited for up to a bound.
+	 */
+	@Override
+	public void stop() {
+		if (this.paused) {
+			return;
+		}
+		CountDownLatch left = new CountDownLatch(1);
+		this.withdrawal = left;
+		LockSupport.unpark(this.thread);
+		try {
+			if (!left.await(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+				logger.debug("SSE presence was not withdrawn in time; it expires with sse.presence.node-timeout");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private void leaveIfAsked() {
+		CountDownLatch left = this.withdrawal;
+		if (left == null) {
+			return;
+		}
+		this.withdrawal = null;
+		this.paused = true;
+		try {
+			this.store.leave(this.settings.leaveDelay());
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not withdraw this node's SSE presence; it expires with sse.presence.node-timeout", ex);
+		}
+		left.countDown();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return !this.paused;
+	}
+
+	/** Stops after the engine ({@link SseLifecycle}), whose ends of streams it still counts, and before Redis. */
+	@Override
+	public int getPhase() {
+		return SseLifecycle.PHASE - 1;
+	}
+
+	/**
+	 * Stop the tracker's thread (the store is not touched: it may be closed already).
 	 */
 	@Override
 	public void close() {
@@ -313,13 +402,9 @@ public final class SsePresenceTracker implements SseStreamListener, SsePresenceV
 		this.thread.interrupt();
 		try {
 			this.thread.join(1000);
-			this.store.leave();
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-		}
-		catch (RuntimeException ex) {
-			logger.debug("Could not remove this node's SSE presence", ex);
 		}
 	}
 

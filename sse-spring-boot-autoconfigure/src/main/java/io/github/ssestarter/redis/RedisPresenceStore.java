@@ -52,14 +52,37 @@ public final class RedisPresenceStore implements SsePresenceStore {
 			end
 			""";
 
-	/** Keeps this node alive and removes (a few) expired nodes; 0 when this node had expired. */
+	/**
+	 * Keeps this node alive and removes (a few) expired nodes; returns {1 (0 when this node
+	 * had expired), then topic and user of each pair that had a stream only on the removed
+	 * nodes}.
+	 */
 	private static final LuaScript HEARTBEAT = LuaScript.of(COMMON + """
+			local out = {1}
 			for _, n in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. now, 'LIMIT', 0, 2)) do
-			  if n ~= ARGV[2] then drop(n) end
+			  if n ~= ARGV[2] then
+			    redis.call('ZREM', KEYS[1], n)
+			    local nodes = live()
+			    for _, topic in ipairs(redis.call('HKEYS', base .. n .. ':t')) do
+			      for _, user in ipairs(redis.call('HKEYS', base .. n .. ':t:' .. topic)) do
+			        local elsewhere = 0
+			        for _, m in ipairs(nodes) do
+			          elsewhere = elsewhere + (tonumber(redis.call('HGET', base .. m .. ':t:' .. topic, user)) or 0)
+			        end
+			        if elsewhere == 0 then
+			          out[#out + 1] = topic; out[#out + 1] = user
+			        end
+			      end
+			    end
+			    drop(n)
+			  end
 			end
-			if not alive() then return 0 end
+			if not alive() then
+			  out[1] = 0
+			  return out
+			end
 			redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[2])
-			return 1
+			return out
 			""");
 
 	/** Replaces this node's presence with ARGV[4..]: (kind, topic, user, count) each. */
@@ -154,8 +177,9 @@ public final class RedisPresenceStore implements SsePresenceStore {
 			return 0
 			""");
 
+	/** This node expires in ARGV[4] ms; another node's heartbeat then removes it. */
 	private static final LuaScript LEAVE = LuaScript.of(COMMON + """
-			drop(ARGV[2])
+			if alive() then redis.call('ZADD', KEYS[1], now + tonumber(ARGV[4]), ARGV[2]) end
 			return 1
 			""");
 
@@ -226,8 +250,14 @@ public final class RedisPresenceStore implements SsePresenceStore {
 	}
 
 	@Override
-	public boolean heartbeat() {
-		return RedisStreamSseEventStore.number(run(HEARTBEAT, ReturnType.INTEGER, header(0))) == 1;
+	public @Nullable List<PresenceTransition> heartbeat() {
+		List<?> result = run(HEARTBEAT, ReturnType.MULTI, header(0));
+		List<PresenceTransition> leaves = new ArrayList<>();
+		for (int i = 1; i + 1 < result.size(); i += 2) {
+			leaves.add(new PresenceTransition(RedisStreamSseEventStore.string(result.get(i)),
+					RedisStreamSseEventStore.string(result.get(i + 1)), false));
+		}
+		return (RedisStreamSseEventStore.number(result.get(0)) == 1) ? leaves : null;
 	}
 
 	@Override
@@ -250,8 +280,10 @@ public final class RedisPresenceStore implements SsePresenceStore {
 	}
 
 	@Override
-	public void leave() {
-		run(LEAVE, ReturnType.INTEGER, header(0));
+	public void leave(Duration linger) {
+		List<byte[]> args = header(1);
+		args.add(utf8(Long.toString(linger.toMillis())));
+		run(LEAVE, ReturnType.INTEGER, args);
 	}
 
 	/** KEYS[1] (the nodes), then ARGV[1..3]: prefix, node, time to live. */

@@ -1,6 +1,7 @@
 package io.github.ssestarter.web;
 
 import jakarta.servlet.http.HttpSessionEvent;
+import jakarta.servlet.http.HttpSessionIdListener;
 import jakarta.servlet.http.HttpSessionListener;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -9,13 +10,15 @@ import io.github.ssestarter.engine.SseEngine;
 
 /**
  * Ends the streams opened in an HTTP session when the session ends (logout, expiry,
- * invalidation), so no stream outlives the login that opened it. Spring Boot registers it
- * with the servlet container; with Spring Session, Spring Session calls it for its own
- * sessions on every node that hears of their end.
+ * invalidation), so no stream outlives the login that opened it; and when the session's id
+ * changes (a login in the same browser, which may be another user's: Spring Security's
+ * session-fixation protection), so that the streams reconnect as whoever the session now
+ * belongs to. Spring Boot registers it with the servlet container; with Spring Session,
+ * Spring Session calls it for its own sessions' ends on the node that hears of them.
  *
  * @since 0.3.0
  */
-public class SseSessionEndListener implements HttpSessionListener {
+public class SseSessionEndListener implements HttpSessionListener, HttpSessionIdListener {
 
 	private static final Log logger = LogFactory.getLog(SseSessionEndListener.class);
 
@@ -27,6 +30,14 @@ public class SseSessionEndListener implements HttpSessionListener {
 	 */
 	public SseSessionEndListener(SseEngine engine) {
 		this.engine = engine;
+	}
+
+	@Override
+	public void sessionIdChanged(HttpSessionEvent event, String oldSessionId) {
+		int ended = this.engine.sessionIdChanged(oldSessionId);
+		if (ended > 0 && logger.isDebugEnabled()) {
+			logger.debug("Ended " + ended + " SSE stream(s) of HTTP session " + oldSessionId + ", whose id changed");
+		}
 	}
 
 	@Override

@@ -2,6 +2,7 @@ package io.github.ssestarter.web;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Set;
 
@@ -125,6 +126,13 @@ final class SseStreamOpener {
 	 */
 	@Nullable SseConnection open(HttpServletRequest request, HttpServletResponse response, SseSubscriber subscriber,
 			Set<String> topics, @Nullable String lastEventId) throws IOException {
+		Instant expiresAt = subscriber.credentialExpiresAt();
+		if (expiresAt != null && !expiresAt.isAfter(Instant.now())) {
+			// Accepted within the authentication's clock skew, but the stream would end at once,
+			// and its reconnects with the same token too.
+			throw new SseRequestException(HttpStatus.UNAUTHORIZED, "token-expired",
+					"Your token expired at " + expiresAt + "; get a fresh one and open the stream with it.");
+		}
 		ServletSseTransport transport = new ServletSseTransport(request, response, this.trimContainerBuffers);
 		SseConnection connection;
 		try {

@@ -159,6 +159,44 @@ class RedisPresenceIntegrationTest {
 	}
 
 	@Test
+	void theLeavesOfUsersOnANodeThatDiedAreAnnouncedOnce() throws Exception {
+		LettuceConnectionFactory factory = LocalRedis.connectionFactory(redis.port());
+		try (SseTestClient watcher = stream(nodeA, "carol", "chat:ghost")) {
+			RedisPresenceStore ghost = new RedisPresenceStore(factory, PREFIX, "ghost", Duration.ofSeconds(2));
+			NodePresence ghostsStreams = new NodePresence();
+			ghostsStreams.changeTopic("chat:ghost", "gus", +1);
+			ghostsStreams.changeUser("gus", +1);
+			ghost.replace(ghostsStreams); // then it dies
+			watcher.awaitEvent((event) -> event.data().contains("\"gus\""), "gus's leave",
+					SseTestClient.DEFAULT_TIMEOUT);
+			assertThat(watcher.poll(Duration.ofMillis(1500))).as("announced once").isNull();
+			assertThat(presenceNotices(watcher)).containsExactly("carol joined", "gus left");
+		}
+		finally {
+			factory.destroy();
+		}
+	}
+
+	@Test
+	void aNodeThatShutsDownLeavesItsUsersPresentForTheLeaveDelayThenAnnouncesTheirLeaves() throws Exception {
+		ConfigurableApplicationContext nodeC = start("node-c");
+		try (SseTestClient watcher = stream(nodeA, "carol", "chat:shutdown")) {
+			SseTestClient bob = stream(nodeC, "bob", "chat:shutdown");
+			watcher.awaitEvent((event) -> event.data().contains("\"bob\""), "bob's join", SseTestClient.DEFAULT_TIMEOUT);
+			nodeC.close(); // bob's stream ends; he does not come back
+			bob.close();
+			assertThat(sse(nodeA).presence("chat:shutdown").users()).as("within the leave delay").contains("bob");
+			watcher.awaitEvent((event) -> event.data().contains("\"left\""), "bob's leave",
+					SseTestClient.DEFAULT_TIMEOUT);
+			assertThat(presenceNotices(watcher)).containsExactly("carol joined", "bob joined", "bob left");
+			assertThat(sse(nodeA).presence("chat:shutdown").users()).containsExactly("carol");
+		}
+		finally {
+			nodeC.close();
+		}
+	}
+
+	@Test
 	void presenceComesBackAfterRedisLosesIt() throws Exception {
 		try (SseTestClient bob = stream(nodeB, "bob", "news.flush")) {
 			await().atMost(Duration.ofSeconds(5)).until(() -> sse(nodeA).presence("news.flush").isOccupied());

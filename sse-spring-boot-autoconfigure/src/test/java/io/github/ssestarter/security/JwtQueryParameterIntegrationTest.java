@@ -104,6 +104,14 @@ class JwtQueryParameterIntegrationTest {
 	}
 
 	@Test
+	void aTokenThatExpiredWithinTheClockSkewIs401NotAStreamThatEndsAtOnce() throws Exception {
+		String expired = token("ivy", "profile", Instant.now().minusSeconds(20)); // Spring Security allows 60 s
+		HttpResponse<String> response = get("/api/v1/sse?access_token=" + expired);
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(401);
+		assertThat(response.body()).contains("token-expired").contains("get a fresh one");
+	}
+
+	@Test
 	void missingInvalidAndExpiredTokensAre401() throws Exception {
 		assertThat(get("/api/v1/sse").statusCode()).isEqualTo(401);
 		assertThat(get("/api/v1/sse?access_token=not.a.token").statusCode()).isEqualTo(401);

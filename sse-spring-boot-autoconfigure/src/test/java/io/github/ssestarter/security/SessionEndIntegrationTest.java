@@ -78,6 +78,22 @@ class SessionEndIntegrationTest {
 		}
 	}
 
+	@Test
+	void anotherLoginInTheSameBrowserEndsTheStreamsOfTheFormerOne() throws Exception {
+		HttpClient browser = logIn("alice");
+		long endedBefore = this.engine.counters().closed(CloseReason.SESSION_ENDED);
+		try (SseTestClient aliceStream = stream(browser)) {
+			logIn(browser, "bob"); // a new session id (session-fixation protection), now bob's
+			assertThat(aliceStream.awaitEnd(Duration.ofSeconds(5))).isNull();
+			assertThat(aliceStream.reconnectionTime()).as("told to reconnect, as whoever the browser now is").isNotNull();
+			assertThat(aliceStream.received()).extracting(SseReceivedEvent::name).doesNotContain("sse.ended");
+			assertThat(this.engine.counters().closed(CloseReason.SESSION_ENDED)).isEqualTo(endedBefore + 1);
+			try (SseTestClient again = stream(browser)) {
+				assertThat(again.received().get(0).data()).contains("\"user:bob\"");
+			}
+		}
+	}
+
 	private SseTestClient stream(HttpClient session) {
 		SseTestClient client = SseTestClient.request(url("/api/v1/sse")).httpClient(session).open();
 		client.awaitEvent("sse.connected");
@@ -87,12 +103,16 @@ class SessionEndIntegrationTest {
 	/** Spring Security's login form: its CSRF token, then the POST; the session cookie stays in the client. */
 	private HttpClient logIn(String user) throws Exception {
 		HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+		logIn(http, user);
+		return http;
+	}
+
+	private void logIn(HttpClient http, String user) throws Exception {
 		String token = csrfToken(http, "/login");
 		HttpResponse<String> login = http.send(form("/login",
 				"username=" + user + "&password=" + user + "&_csrf=" + encode(token)), HttpResponse.BodyHandlers.ofString());
 		assertThat(login.statusCode()).isEqualTo(302);
 		assertThat(login.headers().firstValue("Location")).hasValueSatisfying((to) -> assertThat(to).doesNotContain("error"));
-		return http;
 	}
 
 	private void logOut(HttpClient http) throws Exception {
