@@ -15,12 +15,14 @@ import io.github.ssestarter.engine.CloseReason;
  *
  * @param clientId the stream's client id
  * @param userId the user id, or {@code null} when anonymous
- * @param sessionId the HTTP session id, or {@code null}
- * @param topics every topic of the stream
+ * @param sessionId the HTTP session id, or {@code null}: to correlate, never to log
+ * @param topics the stream's topics, without its {@code session:} topic
  * @param node the node the stream was connected to ({@code sse.node-name})
  * @param reason why it closed, as counted in {@code sse.connections.closed}
  * @param openedAt when the stream opened
- * @param closedAt when it started closing
+ * @param closedAt when the server noticed it closing: a client that went away is noticed at the
+ * next write to it (a heartbeat at the latest), so up to about two heartbeat intervals after
+ * it left
  * @since 0.3.0
  */
 public record SseStreamClosedEvent(String clientId, @Nullable String userId, @Nullable String sessionId,

@@ -1,7 +1,9 @@
 package io.github.ssestarter.events;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -16,6 +18,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationEventPublisher;
 
+import io.github.ssestarter.SseTopics;
 import io.github.ssestarter.engine.CloseReason;
 import io.github.ssestarter.engine.SseConnection;
 import io.github.ssestarter.engine.SseStreamListener;
@@ -124,14 +127,25 @@ public final class SseStreamEventPublisher implements SseStreamListener, AutoClo
 
 	private void publishOpened(SseConnection connection) {
 		this.publisher.publishEvent(new SseStreamOpenedEvent(connection.clientId(), connection.userId(),
-				connection.sessionId(), connection.topics(), this.node, Instant.ofEpochMilli(connection.openedAtMillis())));
+				connection.sessionId(), visibleTopics(connection), this.node,
+				Instant.ofEpochMilli(connection.openedAtMillis())));
 	}
 
 	private void publishClosed(Notice notice) {
 		SseConnection connection = notice.connection;
 		this.publisher.publishEvent(new SseStreamClosedEvent(connection.clientId(), connection.userId(),
-				connection.sessionId(), connection.topics(), this.node, notice.reason,
+				connection.sessionId(), visibleTopics(connection), this.node, notice.reason,
 				Instant.ofEpochMilli(connection.openedAtMillis()), Instant.ofEpochMilli(notice.atMillis)));
+	}
+
+	/** The stream's topics without its {@code session:} topic, which would put the session id in logs. */
+	private static Set<String> visibleTopics(SseConnection connection) {
+		if (connection.sessionId() == null) {
+			return connection.topics();
+		}
+		Set<String> topics = new LinkedHashSet<>(connection.topics());
+		topics.removeIf((topic) -> topic.startsWith(SseTopics.SESSION_PREFIX));
+		return Collections.unmodifiableSet(topics);
 	}
 
 	/**

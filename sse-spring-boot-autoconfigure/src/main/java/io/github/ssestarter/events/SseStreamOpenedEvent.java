@@ -13,9 +13,10 @@ import org.jspecify.annotations.Nullable;
  *
  * @param clientId the stream's client id (topic {@code client:<clientId>})
  * @param userId the user id, or {@code null} when anonymous
- * @param sessionId the HTTP session id, or {@code null}
- * @param topics every topic of the stream, the reserved {@code client:}, {@code user:} and
- * {@code session:} topics included
+ * @param sessionId the HTTP session id, or {@code null}: to correlate, never to log (whoever
+ * holds it holds the session)
+ * @param topics the stream's topics, its reserved {@code client:} and {@code user:} topics
+ * included; not its {@code session:} topic, which holds the session id
  * @param node the node the stream is connected to ({@code sse.node-name})
  * @param openedAt when the stream opened
  * @since 0.3.0

@@ -177,9 +177,21 @@ public final class RedisPresenceStore implements SsePresenceStore {
 			return 0
 			""");
 
-	/** This node expires in ARGV[4] ms; another node's heartbeat then removes it. */
+	/**
+	 * This node expires in ARGV[4] ms; another node's heartbeat then removes it and
+	 * announces who left. Its hashes expire a minute later by themselves, in case no node
+	 * is left to do so.
+	 */
 	private static final LuaScript LEAVE = LuaScript.of(COMMON + """
-			if alive() then redis.call('ZADD', KEYS[1], now + tonumber(ARGV[4]), ARGV[2]) end
+			if not alive() then return 0 end
+			local linger = tonumber(ARGV[4])
+			redis.call('ZADD', KEYS[1], now + linger, ARGV[2])
+			local mine = base .. ARGV[2]
+			for _, topic in ipairs(redis.call('HKEYS', mine .. ':t')) do
+			  redis.call('PEXPIRE', mine .. ':t:' .. topic, linger + 60000)
+			end
+			redis.call('PEXPIRE', mine .. ':t', linger + 60000)
+			redis.call('PEXPIRE', mine .. ':u', linger + 60000)
 			return 1
 			""");
 
