@@ -179,10 +179,10 @@ public final class SsePresenceTracker implements SseStreamListener, SsePresenceV
 				throw new InterruptedException();
 			}
 		}
-		Notice first = this.notices.poll();
 		if (this.paused) {
-			return; // stopped: this node's presence is being withdrawn
+			return; // stopped: notices wait for a restart, which writes this node's presence in full
 		}
+		Notice first = this.notices.poll();
 		// The store first holds this node's presence as it was before these changes (written
 		// in full if it missed some), so that applying them tells who joined and who left.
 		refresh(System.nanoTime());

@@ -140,6 +140,20 @@ class SsePresenceTrackerTest {
 	}
 
 	@Test
+	void whatHappensWhileTheContextIsStoppedIsCountedWhenItStartsAgain() {
+		start(100);
+		SseConnection stream = open("alice", "chat:paused");
+		await().atMost(Duration.ofSeconds(5)).until(() -> presence("chat:paused").isOccupied());
+		this.tracker.stop();
+		assertThat(this.tracker.isRunning()).isFalse();
+		stream.close(CloseReason.SHUTDOWN);
+		open("bob", "chat:paused");
+		this.tracker.start();
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(presence("chat:paused").users()).containsExactly("bob"));
+	}
+
+	@Test
 	void countsReturnToZeroWhateverTheOrderOfOpensAndCloses() throws Exception {
 		start(100);
 		AtomicBoolean opening = new AtomicBoolean(true);
