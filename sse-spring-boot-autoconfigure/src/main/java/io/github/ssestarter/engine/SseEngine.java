@@ -276,9 +276,6 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 				topicsOf(clientId, subscription), deadline(subscription.credentialExpiresAt()), transport,
 				this.settings.connection(), this.writer, this.counters, this);
 		transport.attach(connection);
-		// Told before the stream is registered, so before any thread can close it: listeners
-		// hear of a stream's opening first.
-		this.streamListener.opened(connection);
 		String position;
 		try {
 			position = register(connection);
@@ -287,11 +284,11 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 			this.admitted.decrementAndGet();
 			this.counters.recordOpened();
 			this.counters.recordClosed(CloseReason.LIMIT);
-			this.streamListener.closed(connection, CloseReason.LIMIT);
 			throw ex;
 		}
 		this.live.add(connection);
 		this.counters.recordOpened();
+		this.streamListener.opened(connection);
 		// Resumed through the history even when it keeps nothing (sse.replay.enabled=false):
 		// a client that missed events is then told so, instead of silently joining live.
 		String resumeAfter = subscription.lastEventId();
@@ -597,13 +594,9 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 	 * @since 0.3.0
 	 */
 	public int endSession(String sessionId) {
-		return endSessionStreams(sessionId, this.sessionEndedNotice);
-	}
-
-	private int endSessionStreams(String sessionId, SseFrame finalFrame) {
 		int ended = 0;
 		for (SseConnection connection : List.copyOf(this.registry.subscribers(SseTopics.SESSION_PREFIX + sessionId))) {
-			ended += connection.end(CloseReason.SESSION_ENDED, finalFrame) ? 1 : 0;
+			ended += connection.end(CloseReason.SESSION_ENDED, this.sessionEndedNotice) ? 1 : 0;
 		}
 		return ended;
 	}
@@ -617,7 +610,12 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 	 * @since 0.3.0
 	 */
 	public int sessionIdChanged(String oldSessionId) {
-		return endSessionStreams(oldSessionId, jitteredRetryFrame());
+		int ended = 0;
+		for (SseConnection connection : List
+			.copyOf(this.registry.subscribers(SseTopics.SESSION_PREFIX + oldSessionId))) {
+			ended += connection.end(CloseReason.SESSION_ENDED, jitteredRetryFrame()) ? 1 : 0;
+		}
+		return ended;
 	}
 
 	@Override

@@ -7,10 +7,9 @@ import java.util.List;
  * close streams (container threads, writers, the maintenance thread), so it must return at
  * once: hand the work to a thread of its own.
  * <p>
- * Every stream that {@link #opened opens} is {@link #closed closed} once, after: the engine
- * reports the opening before the stream is registered, so before any thread can close it. A
- * stream refused by the per-user limit is reported opened, then closed as
- * {@link CloseReason#LIMIT} (as it is counted).
+ * Every stream that {@link #opened opens} is {@link #closed closed} once, but the two calls
+ * may race: a stream closed by another thread while it was opening may be reported closed
+ * before it is reported open.
  *
  * @since 0.3.0
  */

@@ -2,7 +2,10 @@ package io.github.ssestarter.events;
 
 import java.time.Instant;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -24,14 +27,17 @@ import io.github.ssestarter.engine.SseStreamListener;
  * Publishes {@link SseStreamOpenedEvent} and {@link SseStreamClosedEvent} as application
  * events from one thread of its own: the engine only adds a notice to a lock-free queue (no
  * listener runs on a container or writer thread, and the thread is not woken per notice: it
- * takes what is queued every {@value #TICK_MILLIS} ms). The queue keeps the engine's order, in
- * which a stream's opening comes before its closing.
+ * takes what is queued every {@value #TICK_MILLIS} ms), and a stream's closed event always
+ * follows its opened event even when the engine reported the two in the other order.
  *
  * @since 0.3.0
  */
 public final class SseStreamEventPublisher implements SseStreamListener, AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(SseStreamEventPublisher.class);
+
+	/** Closes reported before their stream's opening, kept until it arrives (bounded). */
+	private static final int MAX_EARLY_CLOSES = 10_000;
 
 	/** How often the queued notices are published. */
 	static final long TICK_MILLIS = 10;
@@ -45,6 +51,18 @@ public final class SseStreamEventPublisher implements SseStreamListener, AutoClo
 	private volatile boolean running = true;
 
 	private final Thread thread;
+
+	/** The streams whose opened event was published; only the publishing thread uses it. */
+	private final Set<SseConnection> opened = new HashSet<>();
+
+	private final Map<SseConnection, Notice> earlyCloses = new LinkedHashMap<>(16, 0.75f, false) {
+
+		@Override
+		protected boolean removeEldestEntry(Map.Entry<SseConnection, Notice> eldest) {
+			return size() > MAX_EARLY_CLOSES;
+		}
+
+	};
 
 	/**
 	 * Create the publisher and start its thread.
@@ -88,11 +106,22 @@ public final class SseStreamEventPublisher implements SseStreamListener, AutoClo
 	}
 
 	private void handle(Notice notice) {
+		SseConnection connection = notice.connection;
 		if (notice.reason == null) {
-			publishOpened(notice.connection);
+			publishOpened(connection);
+			Notice close = this.earlyCloses.remove(connection);
+			if (close != null) {
+				publishClosed(close);
+			}
+			else {
+				this.opened.add(connection);
+			}
+		}
+		else if (this.opened.remove(connection)) {
+			publishClosed(notice);
 		}
 		else {
-			publishClosed(notice);
+			this.earlyCloses.put(connection, notice);
 		}
 	}
 

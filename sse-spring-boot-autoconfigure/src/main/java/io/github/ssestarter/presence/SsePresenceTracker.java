@@ -3,9 +3,12 @@ package io.github.ssestarter.presence;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -47,6 +50,8 @@ public final class SsePresenceTracker implements SseStreamListener, SsePresenceV
 
 	private static final Log logger = LogFactory.getLog(SsePresenceTracker.class);
 
+	private static final int MAX_EARLY_CLOSES = 10_000;
+
 	/** How long {@link #stop()} waits for this node's presence to be withdrawn. */
 	private static final Duration STOP_WAIT = Duration.ofSeconds(3);
 
@@ -65,6 +70,18 @@ public final class SsePresenceTracker implements SseStreamListener, SsePresenceV
 	/** Closed streams still counted, oldest first; only the tracker's thread uses it. */
 	private final ArrayDeque<Notice> leaving = new ArrayDeque<>();
 
+	/** The streams counted in this node's presence; only the tracker's thread uses it. */
+	private final Set<SseConnection> counted = new HashSet<>();
+
+	/** Streams reported closed before they were reported open (bounded); only the tracker's thread uses it. */
+	private final Set<SseConnection> closedEarly = Collections.newSetFromMap(new LinkedHashMap<>(16, 0.75f, false) {
+
+		@Override
+		protected boolean removeEldestEntry(Map.Entry<SseConnection, Boolean> eldest) {
+			return size() > MAX_EARLY_CLOSES;
+		}
+
+	});
 
 	private final Thread thread;
 
@@ -176,18 +193,26 @@ public final class SsePresenceTracker implements SseStreamListener, SsePresenceV
 			for (Notice notice; batch.size() < 10_000 && (notice = this.notices.poll()) != null;) {
 				batch.add(notice);
 			}
-			for (Notice notice : batch) { // in the engine's order: a stream's opening first
-				if (notice.closed) {
+			for (Notice notice : batch) {
+				if (!notice.closed) {
+					if (!this.closedEarly.remove(notice.connection) && this.counted.add(notice.connection)) {
+						count(notice.connection, +1, changes);
+					}
+				}
+				else if (this.counted.contains(notice.connection)) {
 					this.leaving.add(notice);
 				}
 				else {
-					count(notice.connection, +1, changes);
+					this.closedEarly.add(notice.connection);
 				}
 			}
 		}
 		long now = System.nanoTime();
 		while (!this.leaving.isEmpty() && now - this.leaving.peekFirst().dueNanos >= 0) {
-			count(this.leaving.pollFirst().connection, -1, changes);
+			SseConnection connection = this.leaving.pollFirst().connection;
+			if (this.counted.remove(connection)) {
+				count(connection, -1, changes);
+			}
 		}
 		if (!changes.isEmpty() && !this.stale) {
 			apply(changes);

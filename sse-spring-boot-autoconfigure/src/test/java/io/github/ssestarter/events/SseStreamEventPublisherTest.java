@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -20,13 +19,10 @@ import org.junit.jupiter.api.Test;
 import io.github.ssestarter.engine.CloseReason;
 import io.github.ssestarter.engine.SseConnection;
 import io.github.ssestarter.engine.SseEngine;
-import io.github.ssestarter.engine.SseSubscription;
-import io.github.ssestarter.engine.SseUserLimitException;
 import io.github.ssestarter.support.RecordingTransport;
 import io.github.ssestarter.support.TestEngines;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -117,26 +113,6 @@ class SseStreamEventPublisherTest {
 			assertThat(closed.openedAt()).isEqualTo(opened.openedAt());
 			assertThat(closed.duration().isNegative()).isFalse();
 		});
-	}
-
-	@Test
-	void aStreamRefusedByThePerUserLimitIsOpenedThenClosedAsLimitLikeItsCounts() {
-		TestEngines engines = new TestEngines();
-		engines.streamListener = this.publisher;
-		engines.maxConnectionsPerUser = 1;
-		this.engine = engines.build();
-		this.engine.open(new SseSubscription("ann", null, Set.of("news"), null), new RecordingTransport());
-		assertThatExceptionOfType(SseUserLimitException.class).isThrownBy(
-				() -> this.engine.open(new SseSubscription("ann", null, Set.of("news"), null), new RecordingTransport()));
-		await().atMost(Duration.ofSeconds(5)).until(() -> this.eventsByClient.values()
-			.stream()
-			.mapToInt(List::size)
-			.sum() == 3);
-		assertThat(this.eventsByClient.values()).anySatisfy((events) -> {
-			assertThat(events).hasSize(2);
-			assertThat(((SseStreamClosedEvent) events.get(1)).reason()).isEqualTo(CloseReason.LIMIT);
-		});
-		assertThat(this.engine.counters().closed(CloseReason.LIMIT)).isEqualTo(1);
 	}
 
 }
