@@ -102,7 +102,7 @@ public final class SseAutoConfiguration {
 							+ ". Remove the property or run on a newer JVM.");
 		}
 		if ((virtual != null) ? virtual : Threading.VIRTUAL.isActive(environment)) {
-			return SseWriterExecutor.virtualThreads();
+			return SseWriterExecutor.virtualThreads(writer.effectiveThreads());
 		}
 		return SseWriterExecutor.platformThreads(writer.effectiveThreads(), writer.getMaxThreads());
 	}

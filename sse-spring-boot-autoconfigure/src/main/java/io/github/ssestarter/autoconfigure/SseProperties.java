@@ -595,14 +595,13 @@ public class SseProperties implements Validator, EnvironmentAware {
 		}
 
 		/**
-		 * Whether to write on virtual threads (Java 21+). Unset: follow
+		 * Whether the writers are virtual threads (Java 21+). Unset: follow
 		 * spring.threads.virtual.enabled.
 		 */
 		private @Nullable Boolean virtualThreads;
 
 		/**
-		 * Platform writer threads (when not on virtual threads). Unset: the number of
-		 * processors, at least 2.
+		 * Writer threads. Unset: the number of processors, at least 2.
 		 */
 		private @Nullable Integer threads;
 
@@ -635,7 +634,7 @@ public class SseProperties implements Validator, EnvironmentAware {
 		}
 
 		/**
-		 * Platform writer threads (when not on virtual threads).
+		 * Writer threads.
 		 * @return the value
 		 */
 		public @Nullable Integer getThreads() {
@@ -643,7 +642,7 @@ public class SseProperties implements Validator, EnvironmentAware {
 		}
 
 		/**
-		 * Platform writer threads (when not on virtual threads).
+		 * Writer threads.
 		 * @param threads the value
 		 */
 		public void setThreads(@Nullable Integer threads) {

@@ -525,8 +525,8 @@ public class SseEngine implements SseService, SseConnection.Owner, AutoCloseable
 	 */
 	public String describe() {
 		SseConnectionSettings connection = this.settings.connection();
-		String writers = this.writer.isVirtual() ? "writers on virtual threads"
-				: "writers on " + this.writer.poolSize() + " platform threads";
+		String writers = "writers on " + this.writer.poolSize() + (this.writer.isVirtual() ? " virtual" : " platform")
+				+ " threads";
 		return writers + "; backplane " + this.backplane.describe() + "; up to " + this.settings.maxConnections()
 				+ " streams, " + this.settings.maxConnectionsPerUser() + " per user ("
 				+ this.settings.perUserLimitPolicy().name().toLowerCase(Locale.ROOT).replace('_', '-')

@@ -1,33 +1,42 @@
 package io.github.ssestarter.engine;
 
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.task.VirtualThreadTaskExecutor;
 
 /**
- * Runs the connections' drain tasks, which write to sockets with blocking I/O (the servlet
- * API behind {@code SseEmitter} blocks while a client's socket buffer is full).
+ * The writers: a few threads that take the streams with something to write, one at a
+ * time from a shared run queue, and write what each has in one batch.
  * <p>
- * Two modes:
- * <ul>
- * <li><b>Virtual threads</b> (Java 21+): one cheap thread per running drain; a client
- * that stops reading parks only its own virtual thread.</li>
- * <li><b>Platform pool</b>: a small fixed pool. A write that stays blocked costs one pool
- * thread, so the engine's maintenance task reports such writers
- * ({@link #writerBlocked()}) and the pool starts a replacement thread for each, up to a
- * ceiling, so that one stalled client never holds up the others. The replacement is
- * retired when the blocked write returns ({@link #writerUnblocked()}).</li>
- * </ul>
+ * A stream with work is on the run queue at most once (its drain status, see
+ * {@link SseConnection}); a stream that still has work after its batch goes back to the
+ * end of the queue, so every stream with work gets its turn. Writers that find the queue
+ * empty park, and a new task wakes one parked writer, only if one is parked: under load,
+ * streams are handed over without any thread being woken, so the cost of an event that
+ * reaches a stream is an enqueue rather than a task submission and a thread wake-up.
+ * <p>
+ * The servlet transport never blocks (non-blocking I/O), but a {@link SseTransport} may: a
+ * write that stays blocked holds its writer. The engine's maintenance task reports such
+ * writes ({@link #writerBlocked()}) and a replacement writer starts for each, up to
+ * {@code maxThreads}, so that one stalled client never holds up the others; the
+ * replacement retires when the blocked write returns ({@link #writerUnblocked()}).
+ * <p>
+ * The writers are platform threads, or virtual threads (Java 21+) when the application
+ * runs on virtual threads.
  *
  * @since 0.1.0
  */
@@ -35,37 +44,74 @@ public final class SseWriterExecutor implements Executor {
 
 	private static final Log logger = LogFactory.getLog(SseWriterExecutor.class);
 
-	private final Executor executor;
+	/** The ceiling of writers on virtual threads, where a blocked writer costs little. */
+	private static final int MAX_VIRTUAL_WRITERS = 10_000;
 
-	private final @Nullable ThreadPoolExecutor pool;
+	private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+
+	/** Writers parked for want of work, most recently parked first. */
+	private final ConcurrentLinkedDeque<Writer> idle = new ConcurrentLinkedDeque<>();
+
+	private final Set<Writer> writers = ConcurrentHashMap.newKeySet();
+
+	private final AtomicInteger live = new AtomicInteger();
+
+	private final ThreadFactory threadFactory;
+
+	private final boolean virtual;
 
 	private final int threads;
 
 	private final int maxThreads;
 
+	/** How many writers should run: {@code threads} plus one per blocked write, up to the ceiling. */
+	private volatile int wanted;
+
+	private volatile boolean shutdown;
+
+	/** Guarded by {@code this}. */
 	private int blocked;
 
+	/** Guarded by {@code this}. */
 	private boolean ceilingReported;
 
-	private SseWriterExecutor(Executor executor, @Nullable ThreadPoolExecutor pool, int threads, int maxThreads) {
-		this.executor = executor;
-		this.pool = pool;
+	private SseWriterExecutor(ThreadFactory threadFactory, boolean virtual, int threads, int maxThreads) {
+		this.threadFactory = threadFactory;
+		this.virtual = virtual;
 		this.threads = threads;
 		this.maxThreads = maxThreads;
+		this.wanted = threads;
+		startWriters();
 	}
 
 	/**
-	 * Writers on virtual threads (requires Java 21 or later).
+	 * Writers on virtual threads (requires Java 21 or later), one per processor (at least
+	 * two).
 	 * @return the executor
 	 * @throws UnsupportedOperationException on Java before 21
 	 */
 	public static SseWriterExecutor virtualThreads() {
-		return new SseWriterExecutor(new VirtualThreadTaskExecutor("sse-writer-"), null, 0, 0);
+		return virtualThreads(Math.max(2, Runtime.getRuntime().availableProcessors()));
 	}
 
 	/**
-	 * Writers on a small pool of platform threads.
-	 * @param threads threads that run drains
+	 * Writers on virtual threads (requires Java 21 or later).
+	 * @param threads writers
+	 * @return the executor
+	 * @throws UnsupportedOperationException on Java before 21
+	 * @since 0.3.0
+	 */
+	public static SseWriterExecutor virtualThreads(int threads) {
+		if (threads < 1) {
+			throw new IllegalArgumentException("Need at least one writer");
+		}
+		ThreadFactory factory = new VirtualThreadTaskExecutor("sse-writer-").getVirtualThreadFactory();
+		return new SseWriterExecutor(factory, true, threads, Math.max(threads, MAX_VIRTUAL_WRITERS));
+	}
+
+	/**
+	 * Writers on platform threads.
+	 * @param threads writers
 	 * @param maxThreads the ceiling including replacements for blocked writers
 	 * @return the executor
 	 */
@@ -79,22 +125,38 @@ public final class SseWriterExecutor implements Executor {
 			thread.setDaemon(true);
 			return thread;
 		};
-		ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-				new LinkedBlockingQueue<>(), factory);
-		return new SseWriterExecutor(pool, pool, threads, maxThreads);
-	}
-
-	@Override
-	public void execute(Runnable task) {
-		this.executor.execute(task);
+		return new SseWriterExecutor(factory, false, threads, maxThreads);
 	}
 
 	/**
-	 * Whether drains run on virtual threads.
+	 * Queue a task for the next free writer. Never blocks.
+	 * @param task the task
+	 * @throws RejectedExecutionException once the writers are shut down
+	 */
+	@Override
+	public void execute(Runnable task) {
+		if (this.shutdown) {
+			throw new RejectedExecutionException("The SSE writers are shut down");
+		}
+		this.tasks.offer(task);
+		wakeOne();
+	}
+
+	private void wakeOne() {
+		Writer writer;
+		while ((writer = this.idle.pollFirst()) != null) {
+			if (writer.wake()) {
+				return;
+			}
+		}
+	}
+
+	/**
+	 * Whether the writers are virtual threads.
 	 * @return {@code true} for virtual threads
 	 */
 	public boolean isVirtual() {
-		return this.pool == null;
+		return this.virtual;
 	}
 
 	/**
@@ -102,77 +164,198 @@ public final class SseWriterExecutor implements Executor {
 	 * others. Every call is matched by one {@link #writerUnblocked()} when the write returns.
 	 */
 	void writerBlocked() {
-		if (this.pool != null) {
-			synchronized (this) {
-				this.blocked++;
-				resize();
-			}
+		synchronized (this) {
+			this.blocked++;
+			resize();
 		}
+		startWriters();
 	}
 
 	/**
 	 * A write reported by {@link #writerBlocked()} returned: retire its replacement.
 	 */
 	void writerUnblocked() {
-		if (this.pool != null) {
-			synchronized (this) {
-				this.blocked--;
-				resize();
-			}
+		synchronized (this) {
+			this.blocked--;
+			resize();
+		}
+		if (this.live.get() > this.wanted) {
+			wakeAll(); // an idle surplus writer retires once it wakes
 		}
 	}
 
 	private void resize() {
-		ThreadPoolExecutor pool = this.pool;
-		int wanted = this.threads + Math.max(0, this.blocked);
-		int size = Math.min(wanted, this.maxThreads);
-		if (wanted > this.maxThreads && !this.ceilingReported) {
+		int wantedNow = this.threads + Math.max(0, this.blocked);
+		if (wantedNow > this.maxThreads && !this.ceilingReported) {
 			this.ceilingReported = true;
 			logger.warn("All " + this.maxThreads + " SSE writer threads are blocked on clients that do not read; "
-					+ "other clients wait until sse.write-timeout closes the slow ones. Consider virtual threads "
-					+ "(Java 21+, spring.threads.virtual.enabled=true) or a higher sse.writer.max-threads.");
+					+ "other clients wait until sse.write-timeout closes the slow ones. The built-in endpoint never "
+					+ "blocks a writer: check custom SseTransport implementations, or raise sse.writer.max-threads.");
 		}
-		else if (wanted <= this.maxThreads) {
+		else if (wantedNow <= this.maxThreads) {
 			this.ceilingReported = false;
 		}
-		if (size > pool.getMaximumPoolSize()) {
-			pool.setMaximumPoolSize(size);
-			pool.setCorePoolSize(size);
+		this.wanted = Math.min(wantedNow, this.maxThreads);
+	}
+
+	private void startWriters() {
+		for (;;) {
+			int current = this.live.get();
+			if (current >= this.wanted || this.shutdown) {
+				return;
+			}
+			if (this.live.compareAndSet(current, current + 1)) {
+				Writer writer = new Writer();
+				this.writers.add(writer);
+				writer.start(this.threadFactory);
+			}
 		}
-		else if (size < pool.getMaximumPoolSize()) {
-			pool.setCorePoolSize(size);
-			pool.setMaximumPoolSize(size);
+	}
+
+	private void wakeAll() {
+		for (Writer writer : this.writers) {
+			if (writer.wake()) {
+				this.idle.remove(writer);
+			}
 		}
 	}
 
 	/**
-	 * How many threads the platform pool currently allows (0 for virtual threads).
-	 * @return the pool size
+	 * How many writers run now: the configured number, plus replacements for blocked
+	 * writes.
+	 * @return the writer count
 	 */
 	public int poolSize() {
-		ThreadPoolExecutor pool = this.pool;
-		return (pool != null) ? pool.getMaximumPoolSize() : 0;
+		return this.wanted;
 	}
 
 	/**
-	 * Stop the platform pool, waiting for running writes up to the timeout.
+	 * Writers running now (a retiring one leaves the count before its thread ends).
+	 * @return the count
+	 */
+	int liveWriters() {
+		return this.live.get();
+	}
+
+	/**
+	 * Stop the writers once they have run what is queued, waiting up to the timeout; then
+	 * interrupt those still running. Tasks queued later are rejected.
 	 * @param timeout how long to wait
 	 */
 	void shutdown(Duration timeout) {
-		ThreadPoolExecutor pool = this.pool;
-		if (pool == null) {
-			return;
-		}
-		pool.shutdown();
+		this.shutdown = true;
+		wakeAll();
+		long deadline = System.nanoTime() + timeout.toNanos();
 		try {
-			if (!pool.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-				pool.shutdownNow();
+			for (Writer writer : this.writers) {
+				long left = deadline - System.nanoTime();
+				if (left <= 0 || !writer.join(left)) {
+					break;
+				}
 			}
 		}
 		catch (InterruptedException ex) {
-			pool.shutdownNow();
 			Thread.currentThread().interrupt();
 		}
+		for (Writer writer : this.writers) {
+			writer.interrupt();
+		}
+	}
+
+	/**
+	 * Whether this writer should stop: it is one too many (a blocked write returned), or
+	 * the writers are shut down and nothing is left to run. It leaves the count if so.
+	 */
+	private boolean retire(Writer writer, boolean queueEmpty) {
+		for (;;) {
+			int current = this.live.get();
+			if (current <= this.wanted && !(this.shutdown && queueEmpty)) {
+				return false;
+			}
+			if (this.live.compareAndSet(current, current - 1)) {
+				this.writers.remove(writer);
+				return true;
+			}
+		}
+	}
+
+	/** One writer thread: runs queued tasks, parks while there are none. */
+	private final class Writer implements Runnable {
+
+		private final AtomicBoolean parked = new AtomicBoolean();
+
+		private volatile Thread thread;
+
+		void start(ThreadFactory factory) {
+			Thread started = factory.newThread(this);
+			this.thread = started;
+			started.start();
+		}
+
+		@Override
+		public void run() {
+			ConcurrentLinkedQueue<Runnable> queue = SseWriterExecutor.this.tasks;
+			for (;;) {
+				Runnable task = queue.poll();
+				if (task != null) {
+					unpark();
+					runSafely(task);
+					if (retire(this, false)) {
+						return; // a surplus writer: another one picks up what is left
+					}
+					continue;
+				}
+				if (retire(this, true)) {
+					unpark();
+					return;
+				}
+				if (this.parked.compareAndSet(false, true)) {
+					SseWriterExecutor.this.idle.offerFirst(this);
+				}
+				// Re-check after announcing: a task queued before it saw no idle writer.
+				if (!queue.isEmpty() || SseWriterExecutor.this.shutdown) {
+					unpark();
+					continue;
+				}
+				LockSupport.park(this);
+			}
+		}
+
+		/** Leave the idle list if still on it (not woken by a task). */
+		private void unpark() {
+			if (this.parked.compareAndSet(true, false)) {
+				SseWriterExecutor.this.idle.remove(this);
+			}
+		}
+
+		/** Wake this writer if it is parked; returns whether it was. */
+		boolean wake() {
+			if (this.parked.compareAndSet(true, false)) {
+				LockSupport.unpark(this.thread);
+				return true;
+			}
+			return false;
+		}
+
+		void interrupt() {
+			this.thread.interrupt();
+		}
+
+		boolean join(long nanos) throws InterruptedException {
+			Thread current = this.thread;
+			current.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos)));
+			return !current.isAlive();
+		}
+
+		private void runSafely(Runnable task) {
+			try {
+				task.run();
+			}
+			catch (Throwable ex) {
+				logger.error("An SSE writer task failed; the writer goes on", ex);
+			}
+		}
+
 	}
 
 }
