@@ -30,7 +30,7 @@ public final class SseConnectionRegistry {
 
 	private final ConcurrentHashMap<String, SseConnection> clients = new ConcurrentHashMap<>();
 
-	private final ConcurrentHashMap<String, Set<SseConnection>> topics = new ConcurrentHashMap<>();
+	private final ConcurrentHashMap<String, TopicMembers> topics = new ConcurrentHashMap<>();
 
 	private final ConcurrentHashMap<String, Set<SseConnection>> users = new ConcurrentHashMap<>();
 
@@ -40,7 +40,7 @@ public final class SseConnectionRegistry {
 		}
 		for (String topic : connection.topics()) {
 			if (!topic.startsWith(SseTopics.CLIENT_PREFIX)) {
-				this.topics.compute(topic, (key, members) -> join(members, connection));
+				this.topics.compute(topic, (key, members) -> TopicMembers.join(members, connection));
 			}
 		}
 		String userId = connection.userId();
@@ -55,7 +55,7 @@ public final class SseConnectionRegistry {
 		}
 		for (String topic : connection.topics()) {
 			if (!topic.startsWith(SseTopics.CLIENT_PREFIX)) {
-				this.topics.computeIfPresent(topic, (key, members) -> leave(members, connection));
+				this.topics.computeIfPresent(topic, (key, members) -> members.leave(connection));
 			}
 		}
 		String userId = connection.userId();
@@ -86,8 +86,24 @@ public final class SseConnectionRegistry {
 			SseConnection connection = this.clients.get(topic.substring(SseTopics.CLIENT_PREFIX.length()));
 			return (connection != null && connection.topics().contains(topic)) ? Set.of(connection) : Set.of();
 		}
-		Set<SseConnection> members = this.topics.get(topic);
-		return (members != null) ? members : Set.of();
+		TopicMembers members = this.topics.get(topic);
+		return (members != null) ? members.view() : Set.of();
+	}
+
+	/**
+	 * The streams subscribed to a topic, for one delivery: an array that is reused until
+	 * the topic's members change (walking it is several times cheaper than walking a
+	 * concurrent set). A stream added before this call is in it; one removed while the
+	 * caller walks the array may still be.
+	 * @param topic the topic
+	 * @return the subscribers, possibly empty; not to be modified
+	 */
+	SseConnection[] subscriberArray(String topic) {
+		if (topic.startsWith(SseTopics.CLIENT_PREFIX)) {
+			return subscribers(topic).toArray(TopicMembers.NONE);
+		}
+		TopicMembers members = this.topics.get(topic);
+		return (members != null) ? members.snapshot() : TopicMembers.NONE;
 	}
 
 	/**
@@ -147,6 +163,58 @@ public final class SseConnectionRegistry {
 	 */
 	public Set<String> topicNames() {
 		return Collections.unmodifiableSet(this.topics.keySet());
+	}
+
+	/**
+	 * The streams of one topic, with an array of them cached for deliveries. A change of
+	 * members drops the array under the members' lock, and the array is rebuilt under the
+	 * same lock, so a cached array never misses a stream added before it was read and never
+	 * keeps one removed after (it would hold the closed stream in memory).
+	 */
+	private static final class TopicMembers {
+
+		static final SseConnection[] NONE = {};
+
+		private final Set<SseConnection> members = ConcurrentHashMap.newKeySet();
+
+		private volatile SseConnection @Nullable [] snapshot;
+
+		static TopicMembers join(@Nullable TopicMembers members, SseConnection connection) {
+			TopicMembers result = (members != null) ? members : new TopicMembers();
+			synchronized (result) {
+				result.members.add(connection);
+				result.snapshot = null;
+			}
+			return result;
+		}
+
+		@Nullable TopicMembers leave(SseConnection connection) {
+			synchronized (this) {
+				this.members.remove(connection);
+				this.snapshot = null;
+			}
+			return this.members.isEmpty() ? null : this;
+		}
+
+		Set<SseConnection> view() {
+			return Collections.unmodifiableSet(this.members);
+		}
+
+		SseConnection[] snapshot() {
+			SseConnection[] current = this.snapshot;
+			if (current != null) {
+				return current;
+			}
+			synchronized (this) {
+				current = this.snapshot;
+				if (current == null) {
+					current = this.members.toArray(NONE);
+					this.snapshot = current;
+				}
+				return current;
+			}
+		}
+
 	}
 
 }

@@ -51,12 +51,14 @@ final class SseDispatcher {
 			}
 			Set<String> topics = event.topics();
 			if (topics.size() == 1) {
-				offerAll(this.registry.subscribers(topics.iterator().next()), frame);
+				for (SseConnection connection : this.registry.subscriberArray(topics.iterator().next())) {
+					connection.offer(frame);
+				}
 				return;
 			}
 			long current = ++this.stamp;
 			for (String topic : topics) {
-				for (SseConnection connection : this.registry.subscribers(topic)) {
+				for (SseConnection connection : this.registry.subscriberArray(topic)) {
 					if (connection.dispatchStamp != current) {
 						connection.dispatchStamp = current;
 						connection.offer(frame);

@@ -1,6 +1,5 @@
 package io.github.ssestarter.engine;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -18,7 +17,9 @@ import io.github.ssestarter.encode.SseFrame;
  * lock; protocol frames (heartbeats, probes) by any thread. Only the stream's drainer
  * polls, so what it takes is always a contiguous run of what was queued: a stream never
  * skips an event without saying so. The one exception is {@link OverflowPolicy#DROP_OLDEST},
- * where an offer takes the oldest frame to make room.
+ * where an offer takes the oldest frame to make room; under the drop policies every
+ * taking is done under {@code gapLock}, so there is one taker at a time
+ * ({@link FrameRing}).
  * <p>
  * <b>Caps.</b> {@code usage} packs the event count (high bits) and the byte count (low 40
  * bits), so both caps are checked and reserved in a single CAS and hold exactly however
@@ -59,7 +60,7 @@ final class SseFrameQueue {
 	private static final AtomicLongFieldUpdater<SseFrameQueue> DROPPED = AtomicLongFieldUpdater
 		.newUpdater(SseFrameQueue.class, "droppedEvents");
 
-	private final ConcurrentLinkedQueue<SseFrame> frames = new ConcurrentLinkedQueue<>();
+	private final FrameRing frames = new FrameRing();
 
 	private final SseConnectionSettings settings;
 
@@ -147,14 +148,14 @@ final class SseFrameQueue {
 				if (notice != null) {
 					enqueue(notice); // right before the first event after the gap
 				}
-				this.frames.offer(frame);
+				this.frames.offer(frame, queuedFrames());
 			}
 			finally {
 				this.gapLock.unlock();
 			}
 			return OfferResult.ACCEPTED;
 		}
-		this.frames.offer(frame);
+		this.frames.offer(frame, queuedFrames());
 		return OfferResult.ACCEPTED;
 	}
 
@@ -174,7 +175,7 @@ final class SseFrameQueue {
 	/** Queue a frame beyond the caps (a notice that must not be lost). */
 	private void enqueue(SseFrame frame) {
 		USAGE.addAndGet(this, share(frame));
-		this.frames.offer(frame);
+		this.frames.offer(frame, queuedFrames());
 	}
 
 	private void dropOldest() {
@@ -259,7 +260,20 @@ final class SseFrameQueue {
 	 * @return the frame, or {@code null} if none is queued
 	 */
 	@Nullable SseFrame poll() {
-		SseFrame frame = this.frames.poll();
+		SseFrame frame;
+		ReentrantLock lock = this.gapLock;
+		if (lock == null) {
+			frame = this.frames.poll();
+		}
+		else {
+			lock.lock(); // drop-oldest takes frames from the offering thread: one taker at a time
+			try {
+				frame = this.frames.poll();
+			}
+			finally {
+				lock.unlock();
+			}
+		}
 		if (frame != null) {
 			release(frame);
 		}
@@ -289,7 +303,17 @@ final class SseFrameQueue {
 	}
 
 	boolean isEmpty() {
-		return this.frames.isEmpty();
+		ReentrantLock lock = this.gapLock;
+		if (lock == null) {
+			return this.frames.isEmpty();
+		}
+		lock.lock();
+		try {
+			return this.frames.isEmpty();
+		}
+		finally {
+			lock.unlock();
+		}
 	}
 
 	/** Nothing queued or reserved, and not catching up. */

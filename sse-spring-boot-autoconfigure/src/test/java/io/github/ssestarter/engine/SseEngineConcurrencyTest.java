@@ -238,6 +238,65 @@ class SseEngineConcurrencyTest {
 	}
 
 	@Test
+	void streamsOpeningAndClosingWhileEventsFlowGetEverythingAfterTheyOpenedAndClosedOnesLeaveTheDeliveryList()
+			throws Exception {
+		this.engine = this.engines.build();
+		int events = 20_000;
+		java.util.concurrent.atomic.AtomicLong lastPublished = new java.util.concurrent.atomic.AtomicLong();
+		Future<?> publisher = this.threads.submit(() -> {
+			for (int i = 1; i <= events; i++) {
+				this.engine.publish(List.of("churn"), SseEvent.ofData(Integer.toString(i)));
+				lastPublished.set(i);
+			}
+		});
+		List<SseConnection> open = new ArrayList<>();
+		List<RecordingTransport> transports = new ArrayList<>();
+		// Read once a stream is open: every event after the next one is published once the
+		// stream is registered, so it must reach the stream.
+		List<Long> publishedWhenOpen = new ArrayList<>();
+		List<SseConnection> closed = new ArrayList<>();
+		while (!publisher.isDone()) {
+			RecordingTransport transport = new RecordingTransport();
+			transports.add(transport);
+			open.add(this.engine.open(TestEngines.topics("churn"), transport));
+			publishedWhenOpen.add(lastPublished.get());
+			if (open.size() % 3 == 0) {
+				SseConnection leaving = open.get(ThreadLocalRandom.current().nextInt(open.size()));
+				if (leaving.close(CloseReason.CLIENT)) {
+					closed.add(leaving);
+				}
+				assertThat(this.engine.registry().subscriberArray("churn")).doesNotContain(leaving);
+			}
+			Thread.sleep(0, 200_000);
+		}
+		publisher.get();
+		assertThat(open.size()).as("streams opened while publishing").isGreaterThan(20);
+		for (int i = 0; i < open.size(); i++) {
+			SseConnection connection = open.get(i);
+			RecordingTransport transport = transports.get(i);
+			if (!closed.contains(connection)) {
+				await().atMost(Duration.ofSeconds(30)).until(() -> transport.text().contains("data: " + events + "\n"));
+			}
+			List<Integer> received = new ArrayList<>();
+			for (SseWire.Block block : transport.events()) {
+				received.add(Integer.parseInt(block.data()));
+			}
+			for (int j = 1; j < received.size(); j++) {
+				assertThat(received.get(j)).as("stream %d: event after %d", i, received.get(j - 1))
+					.isEqualTo(received.get(j - 1) + 1);
+			}
+			if (!closed.contains(connection)) {
+				assertThat(received).as("stream %d", i).isNotEmpty();
+				assertThat(received.get(0)).as("stream %d: first event (published when it was open: %d)", i,
+						publishedWhenOpen.get(i))
+					.isLessThanOrEqualTo((int) (publishedWhenOpen.get(i) + 2));
+			}
+		}
+		assertThat(this.engine.registry().subscriberArray("churn")).hasSize(open.size() - closed.size())
+			.doesNotContainAnyElementsOf(closed);
+	}
+
+	@Test
 	void anOfferRacingWithTheDrainerGoingIdleIsNeverStranded() {
 		this.engine = this.engines.build();
 		RecordingTransport transport = new RecordingTransport();

@@ -1,0 +1,115 @@
+package io.github.ssestarter.engine;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.Test;
+
+import io.github.ssestarter.encode.SseFrame;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The chain of arrays behind a stream's queue: everything offered is taken once, in each
+ * producer's order, across chunk boundaries, while producers and the consumer race.
+ */
+class FrameRingTest {
+
+	@Test
+	void framesComeOutInOrderAcrossChunksOfEverySize() {
+		FrameRing ring = new FrameRing();
+		assertThat(ring.isEmpty()).isTrue();
+		assertThat(ring.poll()).isNull();
+		int taken = 0;
+		int offered = 0;
+		// Grow the queue to beyond the largest chunk, then drain it, several times.
+		for (int round = 0; round < 5; round++) {
+			int backlog = (round + 1) * 400;
+			for (int i = 0; i < backlog; i++) {
+				ring.offer(frame(offered++), offered - taken);
+			}
+			assertThat(ring.isEmpty()).isFalse();
+			SseFrame frame;
+			while ((frame = ring.poll()) != null) {
+				assertThat(frame.id()).isEqualTo(Integer.toString(taken++));
+			}
+			assertThat(ring.isEmpty()).isTrue();
+		}
+		assertThat(taken).isEqualTo(offered);
+	}
+
+	@Test
+	void concurrentProducersAndAConsumerLoseAndRepeatNothing() throws Exception {
+		FrameRing ring = new FrameRing();
+		int producers = 3;
+		int perProducer = 200_000;
+		CountDownLatch start = new CountDownLatch(1);
+		List<Thread> threads = new ArrayList<>();
+		for (int p = 0; p < producers; p++) {
+			int producer = p;
+			Thread thread = new Thread(() -> {
+				awaitQuietly(start);
+				for (int i = 0; i < perProducer; i++) {
+					ring.offer(frame(producer * perProducer + i), i % 700);
+				}
+			});
+			thread.start();
+			threads.add(thread);
+		}
+		AtomicBoolean producing = new AtomicBoolean(true);
+		Map<Integer, Integer> nextOfProducer = new HashMap<>();
+		int[] taken = { 0 };
+		Thread consumer = new Thread(() -> {
+			awaitQuietly(start);
+			while (producing.get() || !ring.isEmpty()) {
+				SseFrame frame = ring.poll();
+				if (frame == null) {
+					Thread.onSpinWait();
+					continue;
+				}
+				int value = Integer.parseInt(frame.id());
+				int producer = value / perProducer;
+				int expected = nextOfProducer.getOrDefault(producer, 0);
+				if (value % perProducer != expected) {
+					throw new AssertionError("producer " + producer + ": expected " + expected + ", got "
+							+ (value % perProducer));
+				}
+				nextOfProducer.put(producer, expected + 1);
+				taken[0]++;
+			}
+		});
+		List<Throwable> failures = new ArrayList<>();
+		consumer.setUncaughtExceptionHandler((thread, ex) -> failures.add(ex));
+		consumer.start();
+		start.countDown();
+		for (Thread thread : threads) {
+			thread.join(60_000);
+		}
+		producing.set(false);
+		consumer.join(60_000);
+		assertThat(failures).isEmpty();
+		assertThat(consumer.isAlive()).isFalse();
+		assertThat(taken[0]).isEqualTo(producers * perProducer);
+		for (int p = 0; p < producers; p++) {
+			assertThat(nextOfProducer.get(p)).isEqualTo(perProducer);
+		}
+	}
+
+	private static SseFrame frame(int id) {
+		return SseFrame.event(new byte[] { 1 }, Integer.toString(id), 0);
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}
