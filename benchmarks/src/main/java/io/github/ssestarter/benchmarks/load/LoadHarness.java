@@ -19,6 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.boot.SpringBootVersion;
 
 import io.github.ssestarter.benchmarks.load.LoadResults.FanOut;
+import io.github.ssestarter.benchmarks.load.LoadResults.HeapShare;
 import io.github.ssestarter.benchmarks.load.LoadResults.Idle;
 import io.github.ssestarter.benchmarks.load.LoadResults.Latency;
 import io.github.ssestarter.benchmarks.load.LoadResults.Run;
@@ -213,10 +214,11 @@ public final class LoadHarness {
 		}
 		Histogram latencies = measured.latencies;
 		log(String.format(Locale.ROOT, "latency: %.0f events/s achieved, %,d/%,d delivered, p50 %.2f ms, p99 %.2f ms, "
-				+ "p99.9 %.2f ms", achieved, measured.delivered, expected, millis(latencies, 50), millis(latencies, 99),
-				millis(latencies, 99.9)));
+				+ "p99.9 %.2f ms, %.3f µs server CPU per delivery", achieved, measured.delivered, expected,
+				millis(latencies, 50), millis(latencies, 99), millis(latencies, 99.9), measured.cpuMicrosPerDelivery()));
 		return new Latency(clients, rate, achieved, expected, measured.delivered, millis(latencies, 50),
-				millis(latencies, 99), millis(latencies, 99.9), millis(latencies, 100));
+				millis(latencies, 99), millis(latencies, 99.9), millis(latencies, 100),
+				(measured.delivered > 0) ? measured.cpuMicrosPerDelivery() : null);
 	}
 
 	private SlowClients slowClients(ServerProcess server, LoadClient client, List<String> notes) throws Exception {
@@ -318,6 +320,7 @@ public final class LoadHarness {
 		try (ServerProcess server = ServerProcess.start(variant, this.settings.serverHeap());
 				LoadClient client = new LoadClient(2)) {
 			ServerProcess.Stats empty = server.stats();
+			Map<String, long[]> emptyHistogram = server.histogram();
 			int opened = 0;
 			int measured = 0;
 			int step = Math.max(1, requested / 5);
@@ -356,14 +359,39 @@ public final class LoadHarness {
 				}
 			}
 			if (measured == 0) {
-				return new Idle(requested, opened, null, null);
+				return new Idle(requested, opened, null, null, List.of());
 			}
 			double heapKb = (last.heapBytes() - empty.heapBytes()) / 1024.0 / measured;
 			double rssKb = (last.rssBytes() - empty.rssBytes()) / 1024.0 / measured;
-			log(String.format(Locale.ROOT, "idle: %,d connections, %.1f KB heap and %.1f KB RSS each", measured, heapKb,
-					rssKb));
-			return new Idle(requested, opened, heapKb, rssKb);
+			List<HeapShare> breakdown = server.isAlive() ? heapBreakdown(emptyHistogram, server.histogram(), measured)
+					: List.of();
+			log(String.format(Locale.ROOT, "idle: %,d connections, %.1f KB heap and %.1f KB RSS each; largest shares: %s",
+					measured, heapKb, rssKb,
+					breakdown.stream()
+						.limit(6)
+						.map((share) -> String.format(Locale.ROOT, "%s %.1f KB", share.className(),
+								share.bytesPerConnection() / 1024))
+						.toList()));
+			return new Idle(requested, opened, heapKb, rssKb, breakdown);
 		}
+	}
+
+	/**
+	 * What each connection added to the heap, by class: the classes that grew by at least
+	 * 64 bytes per connection, largest first.
+	 */
+	private static List<HeapShare> heapBreakdown(Map<String, long[]> before, Map<String, long[]> after,
+			int connections) {
+		List<HeapShare> shares = new ArrayList<>();
+		after.forEach((name, counts) -> {
+			long[] was = before.getOrDefault(name, new long[2]);
+			double bytes = (double) (counts[1] - was[1]) / connections;
+			if (bytes >= 64) {
+				shares.add(new HeapShare(name, (double) (counts[0] - was[0]) / connections, bytes));
+			}
+		});
+		shares.sort(Comparator.comparingDouble(HeapShare::bytesPerConnection).reversed());
+		return shares;
 	}
 
 	/** Wait until the server counts this many streams; returns its count (-1 if it exited). */

@@ -32,9 +32,12 @@ final class LoadResults {
 			Double cpuMicrosPerDelivery, Double clientCpuMicrosPerDelivery, Long dropped) {
 	}
 
-	/** A fixed publish rate: publish-to-receive latency and whether every event arrived. */
+	/**
+	 * A fixed publish rate: publish-to-receive latency, whether every event arrived, and the
+	 * server's CPU per delivery at that rate.
+	 */
 	record Latency(int clients, int targetRate, Double achievedRate, long expected, long delivered, Double p50Millis,
-			Double p99Millis, Double p999Millis, Double maxMillis) {
+			Double p99Millis, Double p999Millis, Double maxMillis, Double cpuMicrosPerDelivery) {
 	}
 
 	/**
@@ -69,7 +72,15 @@ final class LoadResults {
 	}
 
 	/** Memory per idle connection (heap after GC and resident set), from zero to the count opened. */
-	record Idle(int requested, int opened, Double heapKbPerConnection, Double rssKbPerConnection) {
+	record Idle(int requested, int opened, Double heapKbPerConnection, Double rssKbPerConnection,
+			List<HeapShare> breakdown) {
+	}
+
+	/**
+	 * What one idle connection holds of one class, from the heap's class histogram before
+	 * and after the connections were opened.
+	 */
+	record HeapShare(String className, double instancesPerConnection, double bytesPerConnection) {
 	}
 
 }

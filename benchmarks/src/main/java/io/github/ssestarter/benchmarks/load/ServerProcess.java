@@ -96,6 +96,26 @@ final class ServerProcess implements AutoCloseable {
 		return Integer.parseInt(await("CONNECTIONS", 30).split(" ")[1]);
 	}
 
+	/**
+	 * The server's largest classes on the heap after a full GC.
+	 * @return bytes and instances by class name
+	 */
+	java.util.Map<String, long[]> histogram() throws Exception {
+		send("histogram");
+		java.util.Map<String, long[]> classes = new java.util.HashMap<>();
+		for (;;) {
+			String reply = this.replies.poll(60, TimeUnit.SECONDS);
+			if (reply == null) {
+				throw new IllegalStateException("The server did not answer HISTOGRAM within 60 s");
+			}
+			if (reply.equals("HISTOGRAM")) {
+				return classes;
+			}
+			String[] parts = expect(reply, "CLASS").split(" ");
+			classes.put(parts[3], new long[] { Long.parseLong(parts[1]), Long.parseLong(parts[2]) });
+		}
+	}
+
 	/** Heap after GC, resident set, CPU, connections, drops, catch-ups and resets, as the server sees them. */
 	Stats stats() throws Exception {
 		send("stats");

@@ -20,6 +20,8 @@ import com.sun.management.OperatingSystemMXBean;
  * <resets>}</li>
  * <li>{@code cpu} → {@code CPU <cpuNanos>}</li>
  * <li>{@code connections} → {@code CONNECTIONS <n>}</li>
+ * <li>{@code histogram} → the heap's class histogram after a full GC: {@code CLASS <instances> <bytes> <name>}
+ * per class (the largest 40), then {@code HISTOGRAM}</li>
  * <li>{@code quit}</li>
  * </ul>
  * Replies start with {@value #REPLY}, so they stand out from anything else on stdout (logs). Each
@@ -65,6 +67,10 @@ public final class ServerMain {
 						+ variant.resets());
 				case "cpu" -> reply("CPU " + cpuNanos());
 				case "connections" -> reply("CONNECTIONS " + variant.connections());
+				case "histogram" -> {
+					classHistogram().forEach((row) -> reply("CLASS " + row));
+					reply("HISTOGRAM");
+				}
 				case "quit" -> {
 					reply("BYE");
 					System.exit(0);
@@ -111,6 +117,22 @@ public final class ServerMain {
 			Thread.sleep(100);
 		}
 		return memory.getHeapMemoryUsage().getUsed();
+	}
+
+	/** The largest classes of the live heap, as {@code <instances> <bytes> <name>} (jcmd's GC.class_histogram). */
+	private static java.util.List<String> classHistogram() throws Exception {
+		Object histogram = ManagementFactory.getPlatformMBeanServer()
+			.invoke(new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+					new Object[] { new String[0] }, new String[] { String[].class.getName() });
+		java.util.List<String> rows = new java.util.ArrayList<>();
+		for (String line : histogram.toString().split("\n")) {
+			String[] parts = line.trim().split("\\s+");
+			// "  1:        123456       7890123  byte[] (java.base@25)"
+			if (parts.length >= 4 && parts[0].endsWith(":") && rows.size() < 40) {
+				rows.add(parts[1] + " " + parts[2] + " " + parts[3]);
+			}
+		}
+		return rows;
 	}
 
 	private static long rssKb() {
