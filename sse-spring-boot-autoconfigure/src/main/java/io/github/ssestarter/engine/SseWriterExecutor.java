@@ -323,7 +323,7 @@ public final class SseWriterExecutor implements Executor {
 
 		/** Leave the idle list if still on it (not woken by a task). */
 		private void unpark() {
-			if (this.parked.compareAndSet(true, false)) {
+			if (this.parked.get() && this.parked.compareAndSet(true, false)) {
 				SseWriterExecutor.this.idle.remove(this);
 			}
 		}
