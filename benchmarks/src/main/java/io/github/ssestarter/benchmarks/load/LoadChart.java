@@ -43,7 +43,7 @@ final class LoadChart {
 		List<VariantResult> variants = run.variants();
 		int panelHeight = 50 + variants.size() * ROW + 20;
 		int width = PANEL_WIDTH * 2 + 30;
-		int height = 60 + panelHeight * 2 + 20;
+		int height = 60 + panelHeight * ((Figure.values().length + 1) / 2) + 20;
 		BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
 		Graphics2D g = image.createGraphics();
 		try {

@@ -22,7 +22,7 @@ final class LoadReport {
 
 		DELIVERIES_PER_SECOND("full-speed deliveries/s", false,
 				(r) -> (r.fanOut() != null) ? r.fanOut().deliveriesPerSecond() : null),
-		CPU_MICROS_PER_DELIVERY("server CPU µs per delivery", true,
+		CPU_MICROS_PER_DELIVERY("server CPU µs per delivery at full speed", true,
 				(r) -> (r.fanOut() != null) ? r.fanOut().cpuMicrosPerDelivery() : null),
 		P99_MILLIS("p99 ms at the fixed rate", true, (r) -> (r.latency() != null) ? r.latency().p99Millis() : null),
 		FIXED_RATE_CPU_MICROS_PER_DELIVERY("server CPU µs per delivery at the fixed rate", true,
