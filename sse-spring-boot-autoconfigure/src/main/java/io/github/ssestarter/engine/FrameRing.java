@@ -20,10 +20,12 @@ import io.github.ssestarter.encode.SseFrame;
  * plain reads.
  * <p>
  * Producers are serialised by this object's monitor (in practice one producer at a time:
- * the dispatcher under its lock, and now and then a heartbeat). A frame is stored with
- * volatile semantics, so a consumer that goes idle and then looks again (see
- * {@link SseConnection}) never misses one whose producer saw it busy. One consumer at a
- * time: the stream's drainer, or a caller serialised with it by the queue's lock.
+ * the dispatcher under its lock, and now and then a heartbeat). Each offer ends with a
+ * volatile write of the count of frames offered, so a consumer that goes idle and then
+ * looks again ({@link #isEmpty()}, see {@link SseConnection}) never misses a frame whose
+ * producer saw it busy. One consumer at a time takes frames: the stream's drainer, or a
+ * caller serialised with it by the queue's lock; {@link #isEmpty()} may be asked by any
+ * thread.
  * The last slot of each chunk links to the next chunk.
  */
 final class FrameRing {
@@ -46,6 +48,23 @@ final class FrameRing {
 	/** Consumer only. */
 	private int headIndex;
 
+	/** Frames offered; written under {@code this}, read by anyone. */
+	private volatile long offered;
+
+	/** Frames taken; written by the consumer (release), read by anyone. */
+	private long taken;
+
+	private static final VarHandle TAKEN;
+
+	static {
+		try {
+			TAKEN = MethodHandles.lookup().findVarHandle(FrameRing.class, "taken", long.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
 	FrameRing() {
 		this.head = new Object[MIN_CHUNK + 1];
 		this.tail = this.head;
@@ -62,14 +81,16 @@ final class FrameRing {
 		int link = chunk.length - 1;
 		if (index == link) {
 			Object[] next = new Object[chunkSize(queued) + 1];
-			next[0] = frame; // published by the volatile store of the link
-			SLOT.setVolatile(chunk, link, next);
+			next[0] = frame; // published by the release store of the link
+			SLOT.setRelease(chunk, link, next);
 			this.tail = next;
 			this.tailIndex = 1;
-			return;
 		}
-		SLOT.setVolatile(chunk, index, frame);
-		this.tailIndex = index + 1;
+		else {
+			SLOT.setRelease(chunk, index, frame);
+			this.tailIndex = index + 1;
+		}
+		this.offered = this.offered + 1; // volatile: see isEmpty()
 	}
 
 	private static int chunkSize(int queued) {
@@ -88,7 +109,7 @@ final class FrameRing {
 		Object[] chunk = this.head;
 		int index = this.headIndex;
 		if (index == chunk.length - 1) {
-			Object next = SLOT.getVolatile(chunk, index);
+			Object next = SLOT.getAcquire(chunk, index);
 			if (next == null) {
 				return null;
 			}
@@ -96,28 +117,27 @@ final class FrameRing {
 			this.head = chunk;
 			index = 0;
 		}
-		Object frame = SLOT.getVolatile(chunk, index);
+		Object frame = SLOT.getAcquire(chunk, index);
 		if (frame == null) {
 			this.headIndex = index;
 			return null;
 		}
 		chunk[index] = null; // no producer writes this slot again; the chain keeps no frame it has passed
 		this.headIndex = index + 1;
+		TAKEN.setRelease(this, this.taken + 1);
 		return (SseFrame) frame;
 	}
 
 	/**
-	 * Whether nothing is queued (consumer only).
-	 * @return {@code true} if {@link #poll()} would return {@code null}
+	 * Whether nothing is queued. Safe from any thread: a drainer that has just gone idle
+	 * asks while the next drainer may already be taking frames. After a producer's
+	 * {@link #offer} (whose count is a volatile write) a thread that wrote a volatile
+	 * (the drain status) and then asks sees that frame; a stale count of frames taken only
+	 * makes the answer {@code false} (one more look at the queue).
+	 * @return {@code true} if every frame offered has been taken
 	 */
 	boolean isEmpty() {
-		Object[] chunk = this.head;
-		int index = this.headIndex;
-		if (index == chunk.length - 1) {
-			Object next = SLOT.getVolatile(chunk, index);
-			return next == null || SLOT.getVolatile((Object[]) next, 0) == null;
-		}
-		return SLOT.getVolatile(chunk, index) == null;
+		return (long) TAKEN.getAcquire(this) == this.offered;
 	}
 
 }

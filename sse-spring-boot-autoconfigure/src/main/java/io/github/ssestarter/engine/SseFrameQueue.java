@@ -303,17 +303,7 @@ final class SseFrameQueue {
 	}
 
 	boolean isEmpty() {
-		ReentrantLock lock = this.gapLock;
-		if (lock == null) {
-			return this.frames.isEmpty();
-		}
-		lock.lock();
-		try {
-			return this.frames.isEmpty();
-		}
-		finally {
-			lock.unlock();
-		}
+		return this.frames.isEmpty(); // safe from any thread
 	}
 
 	/** Nothing queued or reserved, and not catching up. */

@@ -139,6 +139,10 @@ public final class SseWriterExecutor implements Executor {
 			throw new RejectedExecutionException("The SSE writers are shut down");
 		}
 		this.tasks.offer(task);
+		if (this.shutdown && this.tasks.remove(task)) {
+			// Shut down meanwhile: the writers may all have left, and nothing would run it.
+			throw new RejectedExecutionException("The SSE writers are shut down");
+		}
 		wakeOne();
 	}
 
@@ -214,9 +218,9 @@ public final class SseWriterExecutor implements Executor {
 
 	private void wakeAll() {
 		for (Writer writer : this.writers) {
-			if (writer.wake()) {
-				this.idle.remove(writer);
-			}
+			// Its idle entry stays: wakeOne skips an entry whose writer is not parked. Removing it
+			// here could remove the entry the writer has just added for its next park.
+			writer.wake();
 		}
 	}
 
@@ -264,12 +268,14 @@ public final class SseWriterExecutor implements Executor {
 
 	/**
 	 * Whether this writer should stop: it is one too many (a blocked write returned), or
-	 * the writers are shut down and nothing is left to run. It leaves the count if so.
+	 * the writers are shut down and, as it found nothing to run ({@code idle}), nothing is
+	 * queued (looked at again here: a task queued just before the shutdown is still run).
+	 * It leaves the count if so.
 	 */
-	private boolean retire(Writer writer, boolean queueEmpty) {
+	private boolean retire(Writer writer, boolean idle) {
 		for (;;) {
 			int current = this.live.get();
-			if (current <= this.wanted && !(this.shutdown && queueEmpty)) {
+			if (current <= this.wanted && !(this.shutdown && idle && this.tasks.isEmpty())) {
 				return false;
 			}
 			if (this.live.compareAndSet(current, current - 1)) {
@@ -301,12 +307,14 @@ public final class SseWriterExecutor implements Executor {
 					unpark();
 					runSafely(task);
 					if (retire(this, false)) {
-						return; // a surplus writer: another one picks up what is left
+						handOver(); // a surplus writer: another one picks up what is left
+						return;
 					}
 					continue;
 				}
 				if (retire(this, true)) {
 					unpark();
+					handOver();
 					return;
 				}
 				if (this.parked.compareAndSet(false, true)) {
@@ -318,6 +326,17 @@ public final class SseWriterExecutor implements Executor {
 					continue;
 				}
 				LockSupport.park(this);
+			}
+		}
+
+		/**
+		 * Wake another writer for what is queued: a wake-up meant for a task may have been
+		 * spent on this writer while it was already running (it had not left the idle list
+		 * yet), and it will not look at the queue again.
+		 */
+		private void handOver() {
+			if (!SseWriterExecutor.this.tasks.isEmpty()) {
+				wakeOne();
 			}
 		}
 

@@ -99,6 +99,44 @@ class FrameRingTest {
 		}
 	}
 
+	@Test
+	void isEmptyIsSafeFromAnotherThreadWhileTheConsumerTakes() throws Exception {
+		// A drainer that has just gone idle asks isEmpty() while the next drainer may already
+		// be taking frames: from a long chunk to a short one is where a torn read of the
+		// consumer's position once threw ArrayIndexOutOfBoundsException.
+		java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+		long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(3);
+		while (failure.get() == null && System.nanoTime() < deadline) {
+			FrameRing ring = new FrameRing();
+			AtomicBoolean stop = new AtomicBoolean();
+			Thread checker = new Thread(() -> {
+				try {
+					while (!stop.get()) {
+						ring.isEmpty();
+					}
+				}
+				catch (Throwable ex) {
+					failure.compareAndSet(null, ex);
+				}
+			});
+			checker.start();
+			int id = 0;
+			for (int round = 0; round < 2_000 && failure.get() == null; round++) {
+				int backlog = 9 + (round % 600);
+				for (int i = 0; i < backlog; i++) {
+					ring.offer(frame(id++), (round % 2 == 0) ? 600 : i);
+				}
+				while (ring.poll() != null) {
+					// take everything
+				}
+				assertThat(ring.isEmpty()).isTrue();
+			}
+			stop.set(true);
+			checker.join();
+		}
+		assertThat(failure.get()).isNull();
+	}
+
 	private static SseFrame frame(int id) {
 		return SseFrame.event(new byte[] { 1 }, Integer.toString(id), 0);
 	}

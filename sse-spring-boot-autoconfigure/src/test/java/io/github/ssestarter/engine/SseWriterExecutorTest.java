@@ -141,6 +141,93 @@ class SseWriterExecutorTest {
 	}
 
 	@Test
+	void everyAcceptedTaskRunsWhenShutdownRacesExecute() throws Exception {
+		// A producer that passed the shutdown check before the writers left must not leave its
+		// task in a queue nobody takes from: it runs, or execute throws.
+		for (int round = 0; round < 100; round++) {
+			SseWriterExecutor executor = platform(2, 4);
+			AtomicInteger accepted = new AtomicInteger();
+			AtomicInteger ran = new AtomicInteger();
+			CountDownLatch go = new CountDownLatch(1);
+			List<Thread> producers = new ArrayList<>();
+			for (int p = 0; p < 3; p++) {
+				producers.add(started(() -> {
+					awaitQuietly(go);
+					for (;;) {
+						try {
+							executor.execute(ran::incrementAndGet);
+							accepted.incrementAndGet();
+						}
+						catch (RejectedExecutionException ex) {
+							return;
+						}
+					}
+				}));
+			}
+			go.countDown();
+			Thread.sleep(2);
+			executor.shutdown(Duration.ofSeconds(5));
+			for (Thread producer : producers) {
+				producer.join(10_000);
+			}
+			await().atMost(Duration.ofSeconds(5)).untilAsserted(
+					() -> assertThat(ran.get()).as("tasks run of those accepted, round %d", 0).isEqualTo(accepted.get()));
+		}
+	}
+
+	@Test
+	void tasksQueuedWhileASurplusWriterRetiresAreNeverStranded() throws Exception {
+		// Each round a replacement writer starts and retires while two producers queue tasks:
+		// a wake-up spent on the retiring writer, or an idle entry removed under a writer that
+		// is about to park, once left tasks queued with every writer parked.
+		SseWriterExecutor executor = platform(1, 2);
+		int perProducer = 6;
+		java.util.concurrent.atomic.AtomicReference<CountDownLatch> round = new java.util.concurrent.atomic.AtomicReference<>();
+		java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(3);
+		java.util.concurrent.CyclicBarrier end = new java.util.concurrent.CyclicBarrier(3);
+		Runnable producer = () -> {
+			try {
+				for (;;) {
+					start.await();
+					CountDownLatch latch = round.get();
+					if (latch == null) {
+						return;
+					}
+					for (int i = 0; i < perProducer; i++) {
+						executor.execute(latch::countDown);
+					}
+					end.await();
+				}
+			}
+			catch (Exception ex) {
+				// stopped
+			}
+		};
+		Thread first = started(producer);
+		Thread second = started(producer);
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		try {
+			for (int rounds = 1; System.nanoTime() < deadline; rounds++) {
+				CountDownLatch latch = new CountDownLatch(2 * perProducer);
+				round.set(latch);
+				executor.writerBlocked();
+				start.await();
+				for (int spin = 0; spin < rounds % 50; spin++) {
+					Thread.onSpinWait();
+				}
+				executor.writerUnblocked();
+				end.await();
+				assertThat(latch.await(5, TimeUnit.SECONDS)).as("round %d: every task ran", rounds).isTrue();
+			}
+		}
+		finally {
+			round.set(null);
+			first.interrupt();
+			second.interrupt();
+		}
+	}
+
+	@Test
 	@EnabledForJreRange(min = JRE.JAVA_21)
 	void virtualWritersRunTasks() throws Exception {
 		SseWriterExecutor executor = SseWriterExecutor.virtualThreads(2);
