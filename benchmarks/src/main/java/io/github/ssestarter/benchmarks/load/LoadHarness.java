@@ -79,6 +79,15 @@ public final class LoadHarness {
 
 	private final int fanOutSeconds;
 
+	/** Measured rounds of a full-speed scenario: {@value #FAN_OUT_ROUNDS}, one in a smoke run. */
+	private final int rounds;
+
+	/**
+	 * How long to wait for a server to notice closed connections, which some only do at
+	 * their next write (not required).
+	 */
+	private final int settleSeconds;
+
 	private final Set<String> scenarios;
 
 	private LoadHarness(boolean smoke, Set<String> scenarios) {
@@ -86,6 +95,8 @@ public final class LoadHarness {
 		this.settings = smoke ? new Settings(20, 200, 1000, 1, 2, DATA_BYTES, "1g", true)
 				: new Settings(1000, 10_000, 1000, 10, 100, DATA_BYTES, "1g", false);
 		this.fanOutSeconds = smoke ? 1 : 5;
+		this.rounds = smoke ? 1 : FAN_OUT_ROUNDS;
+		this.settleSeconds = smoke ? 2 : 15;
 	}
 
 	/**
@@ -176,7 +187,7 @@ public final class LoadHarness {
 			throws Exception {
 		fullSpeed(server, client, clients, this.fanOutSeconds * 400L); // JIT warm-up
 		List<Throughput> rounds = new ArrayList<>();
-		for (int i = 0; i < FAN_OUT_ROUNDS; i++) {
+		for (int i = 0; i < this.rounds; i++) {
 			rounds.add(fullSpeed(server, client, clients, this.fanOutSeconds * 1000L));
 		}
 		rounds.sort(Comparator.comparingDouble(Throughput::cpuMicrosPerDelivery));
@@ -250,7 +261,7 @@ public final class LoadHarness {
 
 	/** The fast clients at full speed once the others are gone, after a warm-up for the change of clients. */
 	private Throughput fastClientsAlone(ServerProcess server, LoadClient client, int fast) throws Exception {
-		awaitConnections(server, fast, 15); // a server may only notice at its next write: not required
+		awaitConnections(server, fast, this.settleSeconds); // a server may only notice at its next write
 		fullSpeed(server, client, fast, this.fanOutSeconds * 400L);
 		return fullSpeed(server, client, fast, this.fanOutSeconds * 1000L);
 	}
@@ -261,7 +272,8 @@ public final class LoadHarness {
 	 * they fall further and further behind, past the kernel's socket buffers and their
 	 * queues (median of the four); then the slow readers take whatever is still coming to
 	 * them, and their streams are checked for silent gaps. Medians, because on a shared
-	 * machine two rounds of the same clients can differ by a fifth.
+	 * machine two rounds of the same clients can differ by a fifth. A smoke run takes one
+	 * round alone and two beside the slow readers.
 	 */
 	private SlowReaders slowReaders(ServerProcess server, LoadClient client, List<String> notes) throws Exception {
 		int slow = this.settings.stalledClients();
@@ -270,7 +282,7 @@ public final class LoadHarness {
 		client.closeLast(client.readingConnections() - fast);
 		List<Throughput> alone = new ArrayList<>(List.of(fastClientsAlone(server, client, fast)));
 		double bytesPerEvent = (double) client.bytes() / Math.max(1, alone.get(0).delivered);
-		for (int i = 1; i < FAN_OUT_ROUNDS; i++) {
+		for (int i = 1; i < this.rounds; i++) {
 			alone.add(fullSpeed(server, client, fast, this.fanOutSeconds * 1000L));
 		}
 		Throughput baseline = median(alone);
@@ -280,7 +292,7 @@ public final class LoadHarness {
 		Throughput withSlow;
 		List<Throughput> rounds = new ArrayList<>();
 		try {
-			for (int i = 0; i < 4; i++) {
+			for (int i = 0; i < this.rounds + 1; i++) {
 				rounds.add(fullSpeed(server, client, fast, this.fanOutSeconds * 1000L,
 						(events) -> client.allowSlowReaders((long) (events * bytesPerEvent / 2))));
 			}
