@@ -13,6 +13,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
@@ -166,6 +167,39 @@ class BatchingAppenderTest {
 		assertThatIllegalStateException().isThrownBy(() -> appender.append(event("lost")))
 			.withMessage("Redis is unavailable");
 		assertThat(appender.append(event("kept")).id()).isEqualTo("g-1");
+	}
+
+	@Test
+	void anInterruptedPublisherStillGetsItsEventStoredAndKeepsItsInterrupt() throws Exception {
+		Writer writer = new Writer();
+		writer.release = new CountDownLatch(1);
+		BatchingAppender appender = new BatchingAppender(writer::write, 256, 1 << 20, 1);
+		ExecutorService pool = Executors.newFixedThreadPool(2);
+		try {
+			Future<StoredEvent> first = pool.submit(() -> appender.append(event("first")));
+			while (writer.running.get() == 0) {
+				Thread.onSpinWait();
+			}
+			AtomicReference<Thread> waiting = new AtomicReference<>();
+			Future<Boolean> interrupted = pool.submit(() -> {
+				waiting.set(Thread.currentThread());
+				StoredEvent stored = appender.append(event("interrupted"));
+				assertThat(stored.id()).isEqualTo("g-2");
+				return Thread.currentThread().isInterrupted();
+			});
+			awaitQueued(appender, 1);
+			for (int i = 0; i < 100; i++) { // every wake-up of its wait is an interrupt, none a result
+				waiting.get().interrupt();
+				Thread.sleep(1);
+			}
+			writer.release.countDown();
+			assertThat(first.get(10, TimeUnit.SECONDS).id()).isEqualTo("g-1");
+			assertThat(interrupted.get(10, TimeUnit.SECONDS)).as("the interrupt is kept for the caller").isTrue();
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		assertThat(writer.batchSizes).containsExactly(1, 1);
 	}
 
 }

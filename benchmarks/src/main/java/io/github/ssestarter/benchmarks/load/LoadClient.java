@@ -28,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  * connected, and checks, from the publish sequence in each event's data, that it misses
  * nothing without an {@code sse.reset} saying so.
  */
-final class LoadClient implements AutoCloseable {
+public final class LoadClient implements AutoCloseable {
 
 	private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
 
@@ -51,7 +51,12 @@ final class LoadClient implements AutoCloseable {
 	/** Bytes each slow reader may have taken so far: half of what was published since they connected. */
 	private final java.util.concurrent.atomic.AtomicLong slowAllowance = new java.util.concurrent.atomic.AtomicLong();
 
-	LoadClient(int threads) throws IOException {
+	/**
+	 * Start the selector threads.
+	 * @param threads how many
+	 * @throws IOException if a selector cannot be opened
+	 */
+	public LoadClient(int threads) throws IOException {
 		for (int i = 0; i < threads; i++) {
 			Loop loop = new Loop(Selector.open());
 			this.loops.add(loop);
@@ -67,7 +72,7 @@ final class LoadClient implements AutoCloseable {
 	 * some servers send no response headers until the first event.
 	 * @param stall whether these connections never read after sending the request
 	 */
-	int connect(int port, String path, int connections, boolean stall) throws InterruptedException {
+	public int connect(int port, String path, int connections, boolean stall) throws InterruptedException {
 		byte[] request = request(port, path);
 		int sent = 0;
 		for (int i = 0; i < connections; i++) {
@@ -207,7 +212,7 @@ final class LoadClient implements AutoCloseable {
 	 * Wait until the count reaches the target, or nothing arrives for {@code quietMillis},
 	 * or the time is up; returns the {@link System#nanoTime()} of the last arrival seen.
 	 */
-	long awaitQuiet(long target, long quietMillis, long timeoutMillis) throws InterruptedException {
+	public long awaitQuiet(long target, long quietMillis, long timeoutMillis) throws InterruptedException {
 		long start = System.nanoTime();
 		long lastProgress = start;
 		long last = this.received.sum();
@@ -226,7 +231,8 @@ final class LoadClient implements AutoCloseable {
 		}
 	}
 
-	long received() {
+	/** Events the reading (not slow) connections have received since the last reset of the count. */
+	public long received() {
 		return this.received.sum();
 	}
 
@@ -236,7 +242,7 @@ final class LoadClient implements AutoCloseable {
 	}
 
 	/** The latencies (nanoseconds) recorded since the last call, merged over all selector threads. */
-	Histogram drainHistogram() {
+	public Histogram drainHistogram() {
 		Histogram merged = new Histogram(3);
 		for (Loop loop : this.loops) {
 			merged.add(loop.latencies.getIntervalHistogram());
@@ -244,7 +250,8 @@ final class LoadClient implements AutoCloseable {
 		return merged;
 	}
 
-	void resetCount() {
+	/** Start counting events and bytes from zero. */
+	public void resetCount() {
 		this.received.reset();
 		this.bytes.reset();
 	}
@@ -285,6 +292,7 @@ final class LoadClient implements AutoCloseable {
 		}
 	}
 
+	/** Close every connection and stop the threads. */
 	@Override
 	public void close() throws IOException {
 		this.running = false;
