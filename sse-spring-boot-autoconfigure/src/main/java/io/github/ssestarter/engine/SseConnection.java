@@ -518,7 +518,7 @@ public final class SseConnection {
 		}
 		this.writeStartedNanos = System.nanoTime();
 		try {
-			this.transport.write(batch.payload());
+			batch.writeTo(this.transport);
 		}
 		catch (Exception ex) {
 			clientGone(ex, batch.events());

@@ -1,6 +1,7 @@
 package io.github.ssestarter.engine;
 
 import java.io.IOException;
+import java.util.Arrays;
 
 /**
  * Where a connection's bytes go: the HTTP response of one stream. The engine calls it from
@@ -23,6 +24,27 @@ public interface SseTransport {
 	 * @throws IOException if the client is gone
 	 */
 	void write(byte[] bytes) throws IOException;
+
+	/**
+	 * Write the first {@code length} bytes of the array as {@link #write(byte[])} does, and
+	 * tell whether the transport is done with the array when this returns (it copied or
+	 * sent the bytes), so that the engine may fill it again for the next write. The default
+	 * passes a copy when only part of the array is written, and otherwise the array itself,
+	 * which it then never reports free.
+	 * @param bytes one or more complete SSE blocks, then bytes that are not part of the write
+	 * @param length how many bytes to write
+	 * @return {@code true} if the caller may reuse the array
+	 * @throws IOException if the client is gone
+	 * @since 0.3.0
+	 */
+	default boolean writeReusable(byte[] bytes, int length) throws IOException {
+		if (length == bytes.length) {
+			write(bytes);
+			return false;
+		}
+		write(Arrays.copyOf(bytes, length));
+		return true;
+	}
 
 	/**
 	 * End the response normally after the last write.

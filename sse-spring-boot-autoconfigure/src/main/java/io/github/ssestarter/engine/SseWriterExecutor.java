@@ -194,7 +194,8 @@ public final class SseWriterExecutor implements Executor {
 			this.ceilingReported = true;
 			logger.warn("All " + this.maxThreads + " SSE writer threads are blocked on clients that do not read; "
 					+ "other clients wait until sse.write-timeout closes the slow ones. The built-in endpoint never "
-					+ "blocks a writer: check custom SseTransport implementations, or raise sse.writer.max-threads.");
+					+ "blocks a writer: check custom SseTransport implementations"
+					+ (this.virtual ? "." : ", or raise sse.writer.max-threads."));
 		}
 		else if (wantedNow <= this.maxThreads) {
 			this.ceilingReported = false;

@@ -162,22 +162,32 @@ final class ServletSseTransport implements SseTransport, WriteListener, AsyncLis
 
 	@Override
 	public void write(byte[] bytes) throws IOException {
+		writeReusable(bytes, bytes.length);
+	}
+
+	/**
+	 * Writes the bytes; the array is free again when the container says at once that it
+	 * may write more: a blocking write, or a non-blocking one it completed (copied or sent),
+	 * as the servlet API defines {@code isReady()}.
+	 */
+	@Override
+	public boolean writeReusable(byte[] bytes, int length) throws IOException {
 		ServletOutputStream stream = this.out;
 		if (stream == null) { // a refusal, on the request thread, before the response went asynchronous
 			setHeaders();
-			this.response.getOutputStream().write(bytes);
+			this.response.getOutputStream().write(bytes, 0, length);
 			this.response.flushBuffer();
-			return;
+			return true;
 		}
 		lockWhileUsable();
 		try {
-			stream.write(bytes);
+			stream.write(bytes, 0, length);
 			if (stream.isReady()) {
 				stream.flush();
+				return true;
 			}
-			else {
-				this.flushPending = true; // flushed by isReady() once the container says it may
-			}
+			this.flushPending = true; // flushed by isReady() once the container says it may
+			return false;
 		}
 		finally {
 			this.lock.unlock();
