@@ -40,9 +40,22 @@ class BatchingAppenderTest {
 
 		volatile CountDownLatch release = new CountDownLatch(0);
 
+		/** When set, a call running alone waits (up to 10 s) until a second one runs beside it. */
+		volatile CountDownLatch overlapped;
+
 		List<StoredEvent> write(List<OutgoingEvent> events) {
-			this.mostRunning.accumulateAndGet(this.running.incrementAndGet(), Math::max);
+			int now = this.running.incrementAndGet();
+			this.mostRunning.accumulateAndGet(now, Math::max);
 			try {
+				CountDownLatch overlap = this.overlapped;
+				if (overlap != null) {
+					if (now >= 2) {
+						overlap.countDown();
+					}
+					else {
+						overlap.await(10, TimeUnit.SECONDS); // a slow round trip: the pipeline must fill
+					}
+				}
 				this.release.await(10, TimeUnit.SECONDS); // a round trip held open by the test
 				this.batchSizes.add(events.size());
 				List<StoredEvent> stored = new ArrayList<>();
@@ -84,6 +97,7 @@ class BatchingAppenderTest {
 	@Test
 	void concurrentPublishersGetDistinctDenseIdsWithNoMoreBatchesInFlightThanAllowed() throws Exception {
 		Writer writer = new Writer();
+		writer.overlapped = new CountDownLatch(1);
 		BatchingAppender appender = new BatchingAppender(writer::write, 5, 1 << 20, 3);
 		int threads = 16;
 		int perThread = 500;
