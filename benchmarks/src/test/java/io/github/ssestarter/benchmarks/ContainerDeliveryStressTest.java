@@ -29,6 +29,7 @@ import io.github.ssestarter.SseEvent;
 import io.github.ssestarter.benchmarks.servers.Servers;
 import io.github.ssestarter.engine.SseEngine;
 import io.github.ssestarter.support.DeliveryCheck;
+import io.github.ssestarter.support.SlowSseClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -101,7 +102,7 @@ class ContainerDeliveryStressTest {
 		DeliveryCheck published = new DeliveryCheck();
 		Map<String, String> payloads = new ConcurrentHashMap<>();
 		AtomicLongArray lastPerTopic = new AtomicLongArray(TOPICS);
-		List<StressSseClient> clients = new ArrayList<>();
+		List<SlowSseClient> clients = new ArrayList<>();
 		List<Set<String>> topicsOf = new ArrayList<>();
 		ScheduledExecutorService pauser = Executors.newSingleThreadScheduledExecutor();
 		ExecutorService publishers = Executors.newFixedThreadPool(PUBLISHERS);
@@ -113,11 +114,11 @@ class ContainerDeliveryStressTest {
 					default -> Set.of("t0", "t1", "t2", "t3");
 				};
 				String query = "/api/v1/sse?topics=" + String.join(",", topics);
-				StressSseClient client = switch ((i / 3) % 4) {
-					case 0 -> new StressSseClient(port, query, 65536, Duration.ZERO); // fast
-					case 1 -> new StressSseClient(port, query, 1024 + 97 * i, Duration.ofNanos(300_000)); // slow
-					case 2 -> new StressSseClient(port, query, 8192, Duration.ZERO); // stop and go
-					default -> new StressSseClient(port, query, 100 + i, Duration.ZERO); // tiny reads
+				SlowSseClient client = switch ((i / 3) % 4) {
+					case 0 -> new SlowSseClient(port, query, 65536, Duration.ZERO); // fast
+					case 1 -> new SlowSseClient(port, query, 1024 + 97 * i, Duration.ofNanos(300_000)); // slow
+					case 2 -> new SlowSseClient(port, query, 8192, Duration.ZERO); // stop and go
+					default -> new SlowSseClient(port, query, 100 + i, Duration.ZERO); // tiny reads
 				};
 				if ((i / 3) % 4 == 2) {
 					long period = 150 + 37L * i;
@@ -133,7 +134,7 @@ class ContainerDeliveryStressTest {
 				clients.add(client);
 				topicsOf.add(topics);
 			}
-			for (StressSseClient client : clients) {
+			for (SlowSseClient client : clients) {
 				client.awaitEvent((event) -> event.type().equals("sse.connected"), Duration.ofSeconds(10));
 			}
 			CountDownLatch start = new CountDownLatch(1);
@@ -188,12 +189,12 @@ class ContainerDeliveryStressTest {
 				publisher.get(120, TimeUnit.SECONDS);
 			}
 			pauser.shutdownNow();
-			for (StressSseClient client : clients) {
+			for (SlowSseClient client : clients) {
 				client.resume();
 			}
 			List<String> failures = new ArrayList<>();
 			for (int i = 0; i < CLIENTS; i++) {
-				StressSseClient client = clients.get(i);
+				SlowSseClient client = clients.get(i);
 				long last = -1;
 				for (String topic : topicsOf.get(i)) {
 					last = Math.max(last, lastPerTopic.get(topic.charAt(1) - '0'));
@@ -244,7 +245,7 @@ class ContainerDeliveryStressTest {
 		finally {
 			pauser.shutdownNow();
 			publishers.shutdownNow();
-			for (StressSseClient client : clients) {
+			for (SlowSseClient client : clients) {
 				client.close();
 			}
 		}

@@ -40,6 +40,30 @@ public final class SlowSseClient implements AutoCloseable {
 
 	private volatile boolean paused;
 
+	/** What went wrong with streams: exceptions, ends, with the last raw bytes read. */
+	public final List<String> problems = new CopyOnWriteArrayList<>();
+
+	private final byte[] raw = new byte[4096];
+
+	private long rawCount;
+
+	/** The last bytes read from the socket, and how many in all. */
+	public synchronized String rawTail() {
+		int n = (int) Math.min(this.rawCount, this.raw.length);
+		byte[] tail = new byte[n];
+		for (int i = 0; i < n; i++) {
+			tail[i] = this.raw[(int) ((this.rawCount - n + i) % this.raw.length)];
+		}
+		return "[" + this.rawCount + " bytes in all] "
+				+ new String(tail, StandardCharsets.ISO_8859_1).replace("\n", "\\n").replace("\r", "\\r");
+	}
+
+	private synchronized void recordRaw(byte[] bytes, int count) {
+		for (int i = 0; i < count; i++) {
+			this.raw[(int) (this.rawCount++ % this.raw.length)] = bytes[i];
+		}
+	}
+
 	private volatile boolean closed;
 
 	private volatile int streams;
@@ -109,6 +133,12 @@ public final class SlowSseClient implements AutoCloseable {
 				if (this.closed) {
 					return;
 				}
+				this.problems.add("stream " + this.streams + " failed after " + this.received.size() + " events: " + ex
+						+ "; raw tail: " + rawTail());
+			}
+			if (!this.closed) {
+				this.problems.add("stream " + this.streams + " ended after " + this.received.size() + " events; raw tail: "
+						+ rawTail());
 			}
 			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50)); // like a browser's retry delay, shortened
 		}
@@ -144,7 +174,13 @@ public final class SlowSseClient implements AutoCloseable {
 			if (size == null) {
 				return;
 			}
-			int length = Integer.parseInt(size.trim(), 16);
+			int length;
+			try {
+				length = Integer.parseInt(size.trim(), 16);
+			}
+			catch (NumberFormatException ex) {
+				throw new IOException("Bad chunk size line: '" + size + "'", ex);
+			}
 			if (length == 0) {
 				return; // the server ended the stream
 			}
@@ -229,6 +265,7 @@ public final class SlowSseClient implements AutoCloseable {
 			if (count <= 0) {
 				return false;
 			}
+			recordRaw(this.buffer, count);
 			this.position = 0;
 			this.limit = count;
 			return true;
