@@ -16,7 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -34,22 +34,21 @@ import io.github.ssestarter.support.SlowSseClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Byte-exact delivery under stress, on demand ({@code -Dsse.stress=true}; 12–30 s per
- * round): many streams over real sockets on Tomcat and Jetty, fast, slow, stop-and-go and
- * tiny-read clients, bursts of events of mixed sizes (tiny, ~500 B, ~4 KB, ~9 KB, random up
- * to 12 KB) so that write batches use, outgrow and exceed the writer's scratch array. Each
- * client's events must be exactly what was published to its topics, in id order, once,
- * and each event's data byte for byte what was published under its id.
+ * Byte-exact delivery under stress (7–12 s per variant): many streams over real sockets on
+ * Tomcat and Jetty, fast, slow, stop-and-go and tiny-read clients, bursts of events of mixed
+ * sizes (tiny, ~500 B, ~4 KB, ~9 KB, random up to 12 KB) so that write batches use, outgrow
+ * and exceed the writer's scratch array. Each client's events must be exactly what was
+ * published to its topics, in id order, once, and each event's data byte for byte what was
+ * published under its id.
  * <p>
- * Not in the build because of a known, older bug it reproduces: on Tomcat, in about one
- * round in ten with slow and tiny-read clients, a stream stops in the middle of an HTTP
- * chunk and never resumes; the writers are idle, and neither heartbeats nor
- * {@code sse.write-timeout} end it. Reproduce with {@code -Dsse.stress=true
- * -Dstress.only=tomcat-false-4KB -Dstress.repeat=4 -Dstress.clients=36 -Dstress.mix=small
- * -Dstress.perPublisher=2000}; other options: {@code -Dstress.jettyAggregation=0} (Jetty
- * writes from the caller's array), {@code -Djvm=...} for virtual writers on Java 21+.
+ * Options: {@code -Dstress.only=tomcat-false-4KB} (variants by name),
+ * {@code -Dstress.repeat=N}, {@code -Dstress.clients=36}, {@code -Dstress.mix=small} (more
+ * small events), {@code -Dstress.perPublisher=2000}, {@code -Dstress.jettyAggregation=0}
+ * (Jetty writes from the caller's array). The virtual-writer variants run on Java 21+ only.
+ * When a client misses its last event the test prints the client's last bytes, a thread
+ * dump and every stream's engine and container state, which tells a stall in the starter
+ * or the container from one in TCP (see {@code SlowSseClient}'s receive buffer).
  */
-@EnabledIfSystemProperty(named = "sse.stress", matches = "true")
 @ExtendWith(OutputCaptureExtension.class)
 class ContainerDeliveryStressTest {
 
@@ -74,6 +73,7 @@ class ContainerDeliveryStressTest {
 		if (only != null && !java.util.Arrays.asList(only.split(",")).contains(server + "-" + virtual + "-" + batch)) {
 			return;
 		}
+		Assumptions.assumeTrue(!virtual || Runtime.version().feature() >= 21, "virtual writers need Java 21");
 		for (int round = 0; round < Integer.getInteger("stress.repeat", 1); round++) {
 			oneRun(server, virtual, batch, output);
 		}
@@ -231,6 +231,7 @@ class ContainerDeliveryStressTest {
 				catch (AssertionError ex) {
 					if (failures.isEmpty()) {
 						dumpThreads();
+						dumpConnections(engine);
 					}
 					failures.add(ex.getMessage().substring(0, Math.min(3000, ex.getMessage().length()))
 							+ "\n  streams=" + client.streams() + " problems=" + client.problems + "\n  raw tail: "
@@ -283,7 +284,98 @@ class ContainerDeliveryStressTest {
 		System.err.println(dump);
 	}
 
-	/** Counters of a temporarily instrumented WriteBatch, if present. */
+	/** Every open stream's engine and container state, by reflection: what a stall is waiting for. */
+	static void dumpConnections(SseEngine engine) {
+		StringBuilder dump = new StringBuilder("[stress] CONNECTIONS at nanoTime " + System.nanoTime() + "\n");
+		for (io.github.ssestarter.engine.SseConnection connection : engine.registry().connections()) {
+			dump.append(connection.clientId()).append(" topics=").append(connection.topics()).append(' ');
+			fields(connection, dump);
+			dump.append("\n    queue: ");
+			fields(field(connection, "queue"), dump);
+			Object transport = field(connection, "transport");
+			dump.append("\n    transport: ");
+			fields(transport, dump);
+			Object response = find(field(transport, "out"), "org.apache.coyote.Response", 4);
+			if (response != null) {
+				dump.append("\n    coyote response: ");
+				fields(response, dump);
+				Object processor = field(response, "hook");
+				Object socket = (processor != null) ? field(processor, "socketWrapper") : null;
+				if (socket != null) {
+					dump.append("\n    socket: ");
+					fields(socket, dump);
+					Object buffers = field(socket, "socketBufferHandler");
+					dump.append("\n    socket buffers: ").append(buffers).append(' ');
+					if (buffers != null) {
+						fields(buffers, dump);
+						dump.append(" write buffer: ").append(field(buffers, "writeBuffer"));
+					}
+					dump.append("\n    non-blocking write buffer: ").append(field(socket, "nonBlockingWriteBuffer"));
+				}
+			}
+			dump.append('\n');
+		}
+		System.err.println(dump);
+	}
+
+	/** The first object of the given class reachable through fields, at most depth steps away. */
+	private static Object find(Object from, String className, int depth) {
+		if (from == null || depth < 0) {
+			return null;
+		}
+		if (from.getClass().getName().equals(className)) {
+			return from;
+		}
+		for (Class<?> type = from.getClass(); type != null && type != Object.class; type = type.getSuperclass()) {
+			for (java.lang.reflect.Field field : type.getDeclaredFields()) {
+				if (java.lang.reflect.Modifier.isStatic(field.getModifiers()) || field.getType().isPrimitive()
+						|| field.getType().isArray() || field.getType().getName().startsWith("java.")) {
+					continue;
+				}
+				Object found = find(field(from, field.getName(), type), className, depth - 1);
+				if (found != null) {
+					return found;
+				}
+			}
+		}
+		return null;
+	}
+
+	private static void fields(Object target, StringBuilder dump) {
+		for (Class<?> type = target.getClass(); type != Object.class; type = type.getSuperclass()) {
+			for (java.lang.reflect.Field field : type.getDeclaredFields()) {
+				if (java.lang.reflect.Modifier.isStatic(field.getModifiers())
+						|| !(field.getType().isPrimitive() || field.getType() == String.class)) {
+					continue;
+				}
+				dump.append(field.getName()).append('=').append(field(target, field.getName(), type)).append(' ');
+			}
+		}
+	}
+
+	private static Object field(Object target, String name) {
+		for (Class<?> type = target.getClass(); type != Object.class; type = type.getSuperclass()) {
+			try {
+				type.getDeclaredField(name);
+				return field(target, name, type);
+			}
+			catch (NoSuchFieldException ex) {
+				// look further up
+			}
+		}
+		return null;
+	}
+
+	private static Object field(Object target, String name, Class<?> type) {
+		try {
+			java.lang.reflect.Field field = type.getDeclaredField(name);
+			field.setAccessible(true);
+			return field.get(target);
+		}
+		catch (ReflectiveOperationException | RuntimeException ex) {
+			return ex.toString();
+		}
+	}
 
 	/** A payload that names itself and whose body is random: bytes of another event show as a mismatch. */
 	static String payload(int publisher, int n, int size, long seed) {

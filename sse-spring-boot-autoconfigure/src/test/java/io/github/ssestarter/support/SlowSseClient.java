@@ -19,12 +19,22 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * An SSE client on a raw socket that reads as slowly as a test wants: a small receive
- * window (so the server feels it at once), a pause after each read, and pauses on demand.
+ * window (so the server feels it soon), a pause after each read, and pauses on demand.
  * It decodes HTTP/1.1 chunked responses and parses SSE itself. When the server ends the
  * stream it reconnects, like a browser, with {@code Last-Event-ID} set to the last id it
  * received, and keeps every stream's events in one list.
  */
 public final class SlowSseClient implements AutoCloseable {
+
+	/**
+	 * The socket's receive buffer. Not smaller: with a buffer of a few KB, Linux can leave a
+	 * connection whose window once went to zero in zero-window probing, moving one small
+	 * segment every ~200 ms (~1.5 KB/s) while the client is blocked reading an empty socket
+	 * and the server holds a megabyte for it (seen with {@code ss}: the server's send queue
+	 * full, a {@code persist} timer, the client's {@code rcv_ssthresh} ~1 KB). That is TCP,
+	 * not the server, and no real client sets such a buffer.
+	 */
+	private static final int RECEIVE_BUFFER = 64 * 1024;
 
 	private final int port;
 
@@ -123,7 +133,7 @@ public final class SlowSseClient implements AutoCloseable {
 		while (!this.closed) {
 			try (Socket connection = new Socket()) {
 				this.socket = connection;
-				connection.setReceiveBufferSize(Math.max(1024, this.readSize));
+				connection.setReceiveBufferSize(Math.max(RECEIVE_BUFFER, this.readSize));
 				connection.connect(new InetSocketAddress("localhost", this.port));
 				request(connection.getOutputStream());
 				this.streams++;
