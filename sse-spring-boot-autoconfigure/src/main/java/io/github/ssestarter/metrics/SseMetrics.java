@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.noop.NoopTimer;
 
 import io.github.ssestarter.backplane.SseBackplane;
 import io.github.ssestarter.engine.CloseReason;
@@ -32,7 +33,8 @@ import io.github.ssestarter.engine.SseEngine;
  * <tr><td>{@code sse.connections.opened} / {@code .closed{reason}}</td><td>counters</td></tr>
  * <tr><td>{@code sse.events.published} / {@code .delivered} / {@code .dropped{reason}} / {@code .replayed} / {@code .caught.up}</td><td>counters</td></tr>
  * <tr><td>{@code sse.catchups} / {@code sse.resets{reason}}</td><td>counters: streams that fell behind, {@code sse.reset} events sent</td></tr>
- * <tr><td>{@code sse.delivery.latency}</td><td>timer: publish to flush, per live event</td></tr>
+ * <tr><td>{@code sse.delivery.latency}</td><td>timer: publish to flush, per live event (the one meter the
+ * writers pay for; denied with {@code management.metrics.enable.sse.delivery.latency=false}, it costs nothing)</td></tr>
  * <tr><td>{@code sse.backplane.errors} / {@code sse.backplane.skipped} / {@code sse.backplane.lag}</td><td>counters
  * / gauge of the backplane</td></tr>
  * </table>
@@ -116,7 +118,11 @@ public class SseMetrics implements MeterBinder {
 		Timer latency = Timer.builder("sse.delivery.latency")
 			.description("Time from publishing an event to flushing it to a client's socket")
 			.register(registry);
-		counters.setLatencyRecorder((nanos) -> latency.record(nanos, TimeUnit.NANOSECONDS));
+		if (!(latency instanceof NoopTimer)) {
+			// Denied (management.metrics.enable.sse.delivery.latency=false): the writers then
+			// skip timing altogether instead of timing every delivery for nothing.
+			counters.setLatencyRecorder((nanos) -> latency.record(nanos, TimeUnit.NANOSECONDS));
+		}
 	}
 
 }

@@ -56,10 +56,15 @@ public final class LoadHarness {
 
 	static final String STARTER = "starter";
 
+	/** The starter with Actuator and Micrometer: the only variant whose server JVM gets them. */
+	static final String STARTER_METRICS = "starter-metrics";
+
 	static {
 		VARIANTS.put(CEILING, "JDK NIO ceiling: pre-encoded frames, one write per socket per batch");
 		VARIANTS.put(STARTER, "this starter, defaults, Tomcat");
 		VARIANTS.put("starter-jetty", "this starter, defaults, Jetty");
+		VARIANTS.put(STARTER_METRICS, "this starter, defaults, Tomcat, with Actuator and the Prometheus registry "
+				+ "(sse.delivery.latency timed per delivery)");
 		VARIANTS.put("handrolled", "hand-rolled ConcurrentHashMap<SseEmitter> + send loop, Tomcat");
 		VARIANTS.put("webflux", "WebFlux Flux<ServerSentEvent> from Sinks.many().multicast().directBestEffort(), Netty");
 		VARIANTS.put("eventbus", "ch.rasc:sse-eventbus 2.0.1, Tomcat");

@@ -1,17 +1,23 @@
 package io.github.ssestarter.benchmarks.load;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import io.github.ssestarter.benchmarks.servers.ServerMain;
 
@@ -41,7 +47,8 @@ final class ServerProcess implements AutoCloseable {
 		if (!extra.isBlank()) {
 			command.addAll(List.of(extra.trim().split("\\s+"))); // e.g. -XX:StartFlightRecording=filename=...
 		}
-		command.addAll(List.of("-cp", System.getProperty("java.class.path"), ServerMain.class.getName(), variant));
+		command.addAll(List.of("-cp", classpath(variant.equals(LoadHarness.STARTER_METRICS)), ServerMain.class.getName(),
+				variant));
 		this.process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
 		this.commands = new OutputStreamWriter(this.process.getOutputStream(), StandardCharsets.UTF_8);
 		Thread reader = new Thread(this::readReplies, "server-replies-" + variant);
@@ -50,6 +57,35 @@ final class ServerProcess implements AutoCloseable {
 		String[] ready = await("READY", 120).split(" ");
 		this.port = Integer.parseInt(ready[1]);
 		this.path = ready[2];
+	}
+
+	/**
+	 * This JVM's classpath, with the jars only the metrics variant may have (Actuator,
+	 * Micrometer's Prometheus registry: {@code target/lib-metrics}) added for it and taken
+	 * out for every other variant (they are on the test classpath as {@code provided}).
+	 */
+	private static String classpath(boolean metrics) throws IOException, URISyntaxException {
+		Path metricsJars = Path.of(ServerProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+			.getParent()
+			.resolve("lib-metrics");
+		List<Path> extra = new ArrayList<>();
+		if (Files.isDirectory(metricsJars)) {
+			try (Stream<Path> jars = Files.list(metricsJars)) {
+				jars.filter((jar) -> jar.toString().endsWith(".jar")).sorted().forEach(extra::add);
+			}
+		}
+		Set<String> extraNames = new HashSet<>();
+		extra.forEach((jar) -> extraNames.add(jar.getFileName().toString()));
+		List<String> entries = new ArrayList<>();
+		for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+			if (metrics || !extraNames.contains(Path.of(entry).getFileName().toString())) {
+				entries.add(entry);
+			}
+		}
+		if (metrics) {
+			extra.forEach((jar) -> entries.add(jar.toString()));
+		}
+		return String.join(File.pathSeparator, entries);
 	}
 
 	/** Start a variant with this heap size (e.g. {@code 1g}) and wait until it serves. */

@@ -45,6 +45,7 @@ public final class ServerMain {
 		Variant variant = switch (args[0]) {
 			case "starter" -> new StarterVariant("tomcat");
 			case "starter-jetty" -> new StarterVariant("jetty");
+			case "starter-metrics" -> StarterVariant.withMetrics("tomcat");
 			case "handrolled" -> new HandRolledVariant();
 			case "webflux" -> new WebFluxVariant();
 			case "eventbus" -> new EventBusVariant();
