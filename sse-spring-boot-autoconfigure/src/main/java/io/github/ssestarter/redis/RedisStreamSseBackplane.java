@@ -3,6 +3,7 @@ package io.github.ssestarter.redis;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -279,6 +280,12 @@ public final class RedisStreamSseBackplane implements SseBackplane {
 		/** The stream id of the last entry read (delivered or skipped). */
 		private String offset = "0-0";
 
+		/** The token of the last event delivered ({@code c}), which the next one links to ({@code p}). */
+		private byte @Nullable [] lastToken;
+
+		/** The next entry did not link to the last one delivered: the stream was rolled back. */
+		private boolean discontinued;
+
 		private boolean checkGeneration = true;
 
 		private long checkedAt;
@@ -378,8 +385,11 @@ public final class RedisStreamSseBackplane implements SseBackplane {
 		private void checkGeneration() {
 			long check = ++RedisStreamSseBackplane.this.checksStarted;
 			RedisStreamSseBackplane.this.checkRequested = false;
-			RedisEventId position = RedisStreamSseBackplane.this.store
-				.position((this.generation != null) ? new RedisEventId(this.generation, this.last) : null);
+			RedisEventId position = (this.discontinued && this.generation != null)
+					? RedisStreamSseBackplane.this.store.discontinued(this.generation)
+					: RedisStreamSseBackplane.this.store
+						.position((this.generation != null) ? new RedisEventId(this.generation, this.last) : null);
+			this.discontinued = false;
 			reachable();
 			RedisStreamSseBackplane.this.delivering.lock();
 			try {
@@ -419,14 +429,19 @@ public final class RedisStreamSseBackplane implements SseBackplane {
 			this.suspect = null;
 			this.generation = generation;
 			this.last = sequence;
+			this.lastToken = null;
 			this.offset = RedisEventId.streamId(sequence);
 			RedisStreamSseBackplane.this.delivered = new RedisEventId(generation, sequence);
+			RedisStreamSseBackplane.this.store.observed(RedisStreamSseBackplane.this.delivered);
 		}
 
 		/**
 		 * Deliver entries in order, checking each continues the last: an entry of another
 		 * generation stops the batch (the generation is checked next); a sequence beyond the
-		 * next is a gap (this node fell behind the stream's trimming), reported as a skip.
+		 * next is a gap (this node fell behind the stream's trimming), reported as a skip; the
+		 * next sequence that does not link to the last event delivered means the keys were
+		 * rolled back and those sequences issued again, so the generation ends (a new one
+		 * starts, and the streams are sent {@code sse.reset}).
 		 */
 		private void deliver(List<RedisStreamEntry> entries) {
 			RedisStreamSseBackplane.this.delivering.lock();
@@ -453,21 +468,37 @@ public final class RedisStreamSseBackplane implements SseBackplane {
 					if (sequence <= this.last) {
 						continue;
 					}
+					if (sequence == this.last + 1 && !linksToLast(entry)) {
+						logger.warn("The SSE stream in Redis no longer continues what this node delivered (its keys "
+								+ "were rolled back, e.g. restored from a backup): ending the generation; streams are "
+								+ "sent sse.reset");
+						this.discontinued = true;
+						this.checkGeneration = true;
+						break;
+					}
 					if (sequence > this.last + 1) {
 						this.delivery.skipTo(new RedisEventId(this.generation, sequence - 1).toString(),
 								HistoryPage.Reset.EXPIRED);
 					}
 					this.delivery.deliver(event);
 					this.last = sequence;
+					this.lastToken = entry.field("c");
 					RedisStreamSseBackplane.this.lagMillis = Math.max(0,
 							System.currentTimeMillis() - event.timestamp());
 				}
 				RedisStreamSseBackplane.this.delivered = new RedisEventId(this.generation, this.last);
+				RedisStreamSseBackplane.this.store.observed(RedisStreamSseBackplane.this.delivered);
 			}
 			finally {
 				RedisStreamSseBackplane.this.delivering.unlock();
 			}
 			signalProgress();
+		}
+
+		/** Whether the entry links to the last one delivered (entries of older versions carry no link). */
+		private boolean linksToLast(RedisStreamEntry entry) {
+			byte[] link = entry.field("p");
+			return link == null || this.lastToken == null || Arrays.equals(link, this.lastToken);
 		}
 
 		private void skipped(RedisStreamEntry entry) {

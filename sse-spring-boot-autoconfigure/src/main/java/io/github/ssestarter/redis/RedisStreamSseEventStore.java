@@ -68,7 +68,7 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 			local function restart()
 			  g = ARGV[1]
 			  redis.call('DEL', KEYS[1])
-			  redis.call('HSET', KEYS[2], 'g', g, 'n', 0, 'r', origin)
+			  redis.call('HSET', KEYS[2], 'g', g, 'n', 0, 'r', origin, 'c', '')
 			end
 			if not g or state[3] ~= origin or ((tonumber(state[2]) or 0) > 0 and redis.call('EXISTS', KEYS[1]) == 0) then
 			  restart()
@@ -76,39 +76,53 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 			""";
 
 	/**
-	 * Appends a batch of events (ARGV[3..]: topics, broadcast flag and body of each) with the
-	 * next sequences, in order; returns {generation, first sequence, timestamp}. An entry
-	 * that is not this store's with a higher id (written by someone else) would make every
-	 * append fail: the stream then starts a new generation. The sequence counter moves only
-	 * for entries that were added, so sequences stay dense.
+	 * Appends a batch of events (ARGV[5..]: topics, broadcast flag and body of each) with the
+	 * next sequences, in order; returns {generation, first sequence, timestamp}.
+	 * <p>
+	 * ARGV[3] and ARGV[4] are the generation and the highest sequence the appending node has
+	 * seen in it: a counter below that means the keys were rolled back inside the same
+	 * Redis process (a {@code RESTORE} from a backup, {@code DEBUG RELOAD}), which neither
+	 * {@code run_id} nor the replication id shows, so the stream starts a new generation
+	 * rather than issue those sequences again. Each entry also carries the call's random
+	 * token ({@code c}, ARGV[1]) and the previous entry's ({@code p}), so a reader that has
+	 * the entry before sees when the stream no longer continues what it delivered (a
+	 * rollback that no appending node noticed).
+	 * <p>
+	 * An entry that is not this store's with a higher id (written by someone else) would
+	 * make every append fail: the stream then starts a new generation. The sequence counter
+	 * moves only for entries that were added, so sequences stay dense.
 	 */
 	private static final LuaScript APPEND = LuaScript.of(ENSURE_GENERATION + """
+			if ARGV[3] == g and tonumber(redis.call('HGET', KEYS[2], 'n')) < tonumber(ARGV[4]) then
+			  restart()
+			end
 			local t = redis.call('TIME')
 			local ts = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 			local first = tonumber(redis.call('HGET', KEYS[2], 'n')) + 1
-			local function add(n, i)
+			local previous = redis.call('HGET', KEYS[2], 'c') or ''
+			local function add(n, i, p)
 			  return redis.pcall('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], n .. '-0', 'g', g, 'ts', ts,
-			      't', ARGV[i], 'b', ARGV[i + 1], 'd', ARGV[i + 2])
+			      'p', p, 'c', ARGV[1], 't', ARGV[i], 'b', ARGV[i + 1], 'd', ARGV[i + 2])
 			end
-			local added = add(first, 3)
+			local added = add(first, 5, previous)
 			if type(added) == 'table' and added.err and string.find(added.err, 'equal or smaller', 1, true) then
 			  restart()
 			  first = 1
-			  added = add(first, 3)
+			  added = add(first, 5, '')
 			end
 			if type(added) == 'table' and added.err then
 			  return redis.error_reply(added.err)
 			end
 			local n = first
-			for i = 6, #ARGV, 3 do
-			  added = add(n + 1, i)
+			for i = 8, #ARGV, 3 do
+			  added = add(n + 1, i, ARGV[1])
 			  if type(added) == 'table' and added.err then
-			    redis.call('HSET', KEYS[2], 'n', n)
+			    redis.call('HSET', KEYS[2], 'n', n, 'c', ARGV[1])
 			    return redis.error_reply(added.err)
 			  end
 			  n = n + 1
 			end
-			redis.call('HSET', KEYS[2], 'n', n)
+			redis.call('HSET', KEYS[2], 'n', n, 'c', ARGV[1])
 			return {g, first, ts}
 			""");
 
@@ -116,11 +130,12 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 	 * Returns {generation, last sequence}. ARGV[2] and ARGV[3], when given, are the
 	 * generation and the last sequence a reader has delivered: a counter below that in the
 	 * same generation means ids are being issued again (Redis lost data in a way its ids did
-	 * not show), so the stream starts a new generation.
+	 * not show), so the stream starts a new generation; as it does when ARGV[4] is 1 (the
+	 * reader found that the stream no longer continues what it delivered).
 	 */
 	private static final LuaScript POSITION = LuaScript.of(ENSURE_GENERATION + """
 			local n = tonumber(redis.call('HGET', KEYS[2], 'n'))
-			if ARGV[2] and g == ARGV[2] and n < tonumber(ARGV[3]) then
+			if ARGV[2] and g == ARGV[2] and (ARGV[4] == '1' or n < tonumber(ARGV[3])) then
 			  restart()
 			  n = 0
 			end
@@ -203,6 +218,10 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 
 	private static final byte[] FALSE = utf8("0");
 
+	private static final byte[] EMPTY = new byte[0];
+
+	private static final byte[] ZERO = utf8("0");
+
 	private static final byte[] TRIM_BATCH = utf8("1000");
 
 	private static final Duration TRIM_INTERVAL = Duration.ofSeconds(1);
@@ -234,6 +253,9 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 			APPEND_BATCH_BYTES, APPEND_IN_FLIGHT);
 
 	private volatile long lastTrimMillis;
+
+	/** The furthest this node has seen the stream go (appended or read), or {@code null}. */
+	private volatile @Nullable RedisEventId seen;
 
 	/**
 	 * Create the store.
@@ -268,20 +290,24 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 
 	/** Append a batch in one script call: the events get consecutive ids, in order. */
 	private List<StoredEvent> appendAll(List<OutgoingEvent> events) {
-		byte[][] args = new byte[2 + 3 * events.size()][];
+		byte[][] args = new byte[4 + 3 * events.size()][];
 		args[0] = candidateGeneration();
 		args[1] = this.maxLength;
+		RedisEventId known = this.seen;
+		args[2] = (known != null) ? utf8(known.generation()) : EMPTY;
+		args[3] = (known != null) ? utf8(Long.toString(known.sequence())) : ZERO;
 		for (int i = 0; i < events.size(); i++) {
 			OutgoingEvent event = events.get(i);
-			args[2 + 3 * i] = utf8(String.join("\n", event.topics()));
-			args[3 + 3 * i] = event.broadcast() ? TRUE : FALSE;
-			args[4 + 3 * i] = event.encoded().body();
+			args[4 + 3 * i] = utf8(String.join("\n", event.topics()));
+			args[5 + 3 * i] = event.broadcast() ? TRUE : FALSE;
+			args[6 + 3 * i] = event.encoded().body();
 		}
 		List<?> result = execute((connection) -> APPEND.run(connection, ReturnType.MULTI, 2,
 				keysAnd(this.keys.stream(), this.keys.generation(), args)));
 		String generation = string(result.get(0));
 		long first = number(result.get(1));
 		long timestamp = number(result.get(2));
+		observed(new RedisEventId(generation, first + events.size() - 1));
 		List<StoredEvent> stored = new ArrayList<>(events.size());
 		for (int i = 0; i < events.size(); i++) {
 			OutgoingEvent event = events.get(i);
@@ -403,6 +429,35 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 	}
 
 	/**
+	 * The stream no longer continues what a reader delivered in this generation (an entry's
+	 * link to its predecessor does not match the entry delivered before it): start a new
+	 * generation, unless another node already did.
+	 * @param generation the generation the reader delivered
+	 * @return the position after that
+	 * @throws SseBackplaneException if Redis cannot be reached
+	 */
+	RedisEventId discontinued(String generation) {
+		return execute((connection) -> {
+			List<?> result = POSITION.run(connection, ReturnType.MULTI, 2, this.keys.stream(), this.keys.generation(),
+					candidateGeneration(), utf8(generation), ZERO, TRUE);
+			return new RedisEventId(string(result.get(0)), number(result.get(1)));
+		});
+	}
+
+	/**
+	 * This node has seen the stream reach this id (its reader delivered it, or it appended
+	 * it): an append that finds the counter below it in the same generation starts a new
+	 * one instead of issuing those sequences again.
+	 * @param id the id
+	 */
+	synchronized void observed(RedisEventId id) {
+		RedisEventId current = this.seen;
+		if (current == null || !current.generation().equals(id.generation()) || current.sequence() < id.sequence()) {
+			this.seen = id;
+		}
+	}
+
+	/**
 	 * Turn a stream entry into an event; its frame's time is its arrival on this node.
 	 * @param entry the entry
 	 * @return the event, or {@code null} if the entry is not one of this store's events
@@ -431,10 +486,6 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 		return new StoredEvent(id, names, broadcast, new EncodedEvent(body).withId(id), millis);
 	}
 
-	/**
-	 * Run a script by its SHA-1 ({@code EVALSHA}), sending the whole script ({@code EVAL})
-	 * only when Redis does not have it cached yet.
-	 */
 	/**
 	 * Run commands on a connection, translating Redis failures.
 	 * @throws SseBackplaneException if Redis cannot be reached or fails

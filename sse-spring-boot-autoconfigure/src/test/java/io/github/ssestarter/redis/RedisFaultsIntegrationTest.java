@@ -3,14 +3,17 @@ package io.github.ssestarter.redis;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,6 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import io.github.ssestarter.SseEvent;
 import io.github.ssestarter.SseService;
@@ -162,6 +167,67 @@ class RedisFaultsIntegrationTest {
 		assertThat(this.publishedIds).as("every id means one event").doesNotHaveDuplicates();
 		onA.verifyUpTo(last(), 1);
 		onB.verifyUpTo(last(), 1);
+	}
+
+	@Test
+	void keysRolledBackInsideTheSameRedisProcessStartANewGenerationInsteadOfReusingIds() throws Exception {
+		// A restore from a backup (DUMP, RESTORE): the process (run_id) and its replication id stay.
+		Node a = node();
+		Node b = node();
+		Client onA = a.subscribe();
+		Client onB = b.subscribe();
+		publish(a, "b1", "b2", "b3");
+		onA.receiveUpTo(last());
+		onB.receiveUpTo(last());
+		Map<String, byte[]> backup = dump(a);
+		publish(a, "m1", "m2");
+		publish(b, "m3", "m4");
+		onA.receiveUpTo(last());
+		onB.receiveUpTo(last());
+
+		restore(backup); // b1..b3 are back, the counter with them; m1..m4 are gone
+
+		publish(b, "a1", "a2", "a3");
+		publish(a, "a4", "a5", "a6");
+		assertThat(this.publishedIds).as("every id means one event").doesNotHaveDuplicates();
+		onA.verifyUpTo(last(), 1);
+		onB.verifyUpTo(last(), 1);
+	}
+
+	@Test
+	void aRollbackThatNoPublishingNodeSawIsAResetOnTheNodesThatDid() throws Exception {
+		Node a = node();
+		Node b = node();
+		Client onA = a.subscribe();
+		Client onB = b.subscribe();
+		publish(a, "b1", "b2");
+		onA.receiveUpTo(last());
+		onB.receiveUpTo(last());
+		Map<String, byte[]> backup = dump(a);
+		publish(a, "m1", "m2", "m3");
+		onA.receiveUpTo(last());
+		onB.receiveUpTo(last());
+		a.proxy.stall(); // neither a nor b sees the rollback while it happens (no idle look at the counter)
+		b.proxy.stall();
+		restore(backup);
+
+		// A node that knows nothing of m1..m3 publishes: their sequences are issued again (nothing
+		// could tell), and the stream then goes on past where a and b were. They must not deliver
+		// that as if it continued m3: they end the generation, and every client is told.
+		Node c = node();
+		Client onC = c.subscribe();
+		publish(c, "c1", "c2", "c3", "c4", "c5", "c6");
+		a.proxy.restore();
+		b.proxy.restore();
+		String rolledBack = generationOf(last());
+		await().atMost(Duration.ofSeconds(20)).until(() -> {
+			publishOnceRedisAnswers(c, "n" + this.publishedIds.size());
+			return !last().startsWith(rolledBack);
+		});
+		publish(c, "after");
+		onA.verifyUpTo(last(), 1);
+		onB.verifyUpTo(last(), 1);
+		onC.verifyUpTo(last(), 1);
 	}
 
 	@Test
@@ -349,6 +415,37 @@ class RedisFaultsIntegrationTest {
 			.until(() -> node.sse().publish(TOPIC, SseEvent.ofData(data)), (published) -> published != null);
 		this.check.published(id, TOPICS);
 		this.publishedIds.add(id);
+	}
+
+	/** A backup of the node's keys, as {@code DUMP} takes it. */
+	private Map<String, byte[]> dump(Node node) {
+		Map<String, byte[]> backup = new LinkedHashMap<>();
+		withRedis((connection) -> {
+			for (String key : List.of("{" + node.prefix + "}:events", "{" + node.prefix + "}:generation")) {
+				backup.put(key, connection.keyCommands().dump(key.getBytes(StandardCharsets.UTF_8)));
+			}
+		});
+		return backup;
+	}
+
+	/** Put the keys back as they were ({@code RESTORE ... REPLACE}), in one transaction. */
+	private void restore(Map<String, byte[]> backup) {
+		withRedis((connection) -> {
+			connection.multi();
+			backup.forEach((key, value) -> connection.keyCommands()
+				.restore(key.getBytes(StandardCharsets.UTF_8), 0, value, true));
+			connection.exec();
+		});
+	}
+
+	private void withRedis(Consumer<RedisConnection> commands) {
+		LettuceConnectionFactory factory = LocalRedis.connectionFactory(this.redis.port());
+		try (RedisConnection connection = factory.getConnection()) {
+			commands.accept(connection);
+		}
+		finally {
+			factory.destroy();
+		}
 	}
 
 	private String last() {
