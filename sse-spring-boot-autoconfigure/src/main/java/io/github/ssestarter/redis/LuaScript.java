@@ -41,8 +41,26 @@ record LuaScript(byte[] text, String sha1) {
 			return commands.apply(connection);
 		}
 		catch (DataAccessException ex) {
-			throw new SseBackplaneException("Redis is unavailable: " + ex.getMostSpecificCause().getMessage(), ex);
+			throw new SseBackplaneException((refused(ex) ? "Redis refused the command: " : "Redis is unavailable: ")
+					+ ex.getMostSpecificCause().getMessage(), ex);
 		}
+	}
+
+	/**
+	 * Whether Redis answered with an error (out of memory, read-only replica, ...), as
+	 * opposed to not answering: it is reachable, and refuses.
+	 * @param failure the failure
+	 * @return {@code true} for an error reply
+	 */
+	static boolean refused(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			String name = cause.getClass().getName();
+			if (name.equals("io.lettuce.core.RedisCommandExecutionException")
+					|| name.equals("redis.clients.jedis.exceptions.JedisDataException")) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	<T> T run(RedisConnection connection, ReturnType type, int keys, byte[]... args) {

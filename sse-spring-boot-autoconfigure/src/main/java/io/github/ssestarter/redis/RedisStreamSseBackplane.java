@@ -84,6 +84,9 @@ public final class RedisStreamSseBackplane implements SseBackplane {
 
 	private volatile boolean available = true;
 
+	/** Redis answered the last publish with an error (it is reachable): warned once until one succeeds. */
+	private volatile boolean refusing;
+
 	private volatile long lagMillis;
 
 	/** The one reader that may deliver, or {@code null} when stopped. Changed under {@link #delivering}. */
@@ -166,14 +169,28 @@ public final class RedisStreamSseBackplane implements SseBackplane {
 
 	@Override
 	public String publish(OutgoingEvent event) {
+		String id;
 		try {
-			return this.store.append(event).id();
+			id = this.store.append(event).id();
 		}
 		catch (SseBackplaneException ex) {
 			this.errors.increment();
-			this.available = false;
+			if (!LuaScript.refused(ex)) {
+				this.available = false;
+			}
+			else if (!this.refusing) {
+				// Reachable (the reader goes on), but storing nothing: once per episode, not per publish.
+				this.refusing = true;
+				logger.warn("Redis (" + this.store.describeServer() + ") refuses to store SSE events, so publishing "
+						+ "fails until it accepts them again (is it at its maxmemory?): " + ex.getMessage());
+			}
 			throw ex;
 		}
+		if (this.refusing) {
+			this.refusing = false;
+			logger.info("Redis stores SSE events again");
+		}
+		return id;
 	}
 
 	@Override
