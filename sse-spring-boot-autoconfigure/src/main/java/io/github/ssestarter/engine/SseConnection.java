@@ -510,35 +510,40 @@ public final class SseConnection {
 			return false;
 		}
 		LongConsumer latency = this.counters.latencyRecorder();
-		WriteBatch batch = new WriteBatch(this.settings.maxBatchBytes(), this.queue.queuedBytes(), latency != null,
+		WriteBatch batch = WriteBatch.take(this.settings.maxBatchBytes(), this.queue.queuedBytes(), latency != null,
 				this.queue.queuedFrames());
-		fill(batch, this.state == ENDING);
-		if (batch.isEmpty()) {
+		try {
+			fill(batch, this.state == ENDING);
+			if (batch.isEmpty()) {
+				return true;
+			}
+			this.writeStartedNanos = System.nanoTime();
+			try {
+				batch.writeTo(this.transport);
+			}
+			catch (Exception ex) {
+				clientGone(ex, batch.events());
+				return false;
+			}
+			finally {
+				this.writeStartedNanos = 0;
+				this.lastWriteNanos = System.nanoTime();
+				if (COMPENSATED.compareAndSet(this, 1, 0)) {
+					this.writer.writerUnblocked();
+				}
+			}
+			this.deliveredEvents += batch.events();
+			this.counters.recordDelivered(batch.live);
+			this.counters.recordReplayed(batch.replayed);
+			this.counters.recordCaughtUp(batch.caughtUp);
+			if (latency != null && batch.live > 0) {
+				batch.recordLatencies(this.lastWriteNanos, latency);
+			}
 			return true;
 		}
-		this.writeStartedNanos = System.nanoTime();
-		try {
-			batch.writeTo(this.transport);
-		}
-		catch (Exception ex) {
-			clientGone(ex, batch.events());
-			return false;
-		}
 		finally {
-			this.writeStartedNanos = 0;
-			this.lastWriteNanos = System.nanoTime();
-			if (COMPENSATED.compareAndSet(this, 1, 0)) {
-				this.writer.writerUnblocked();
-			}
+			batch.release();
 		}
-		this.deliveredEvents += batch.events();
-		this.counters.recordDelivered(batch.live);
-		this.counters.recordReplayed(batch.replayed);
-		this.counters.recordCaughtUp(batch.caughtUp);
-		if (latency != null && batch.live > 0) {
-			batch.recordLatencies(this.lastWriteNanos, latency);
-		}
-		return true;
 	}
 
 	/**

@@ -12,10 +12,13 @@ import io.github.ssestarter.encode.SseFrame;
  * The frames of one write. A write of a single frame passes its bytes as they are; from
  * the second frame on, frames are copied straight into one array, sized up front from
  * what was queued, so they leave in one chunk with one copy and no list. A small batch
- * (the usual one at moderate rates) is copied into the writing thread's scratch array,
- * which is used again as long as the transport says it is done with it when its write
- * returns, so that steady delivery allocates no array per write. Used by one drainer at a
- * time.
+ * (the usual one at moderate rates) is copied into the batch's scratch array, which is
+ * used again as long as the transport says it is done with it when its write returns.
+ * <p>
+ * Each writing thread has one batch ({@link #take}, {@link #release}), used again for
+ * its next write with its arrays, so that steady delivery allocates nothing per write. A
+ * write inside another on the same thread (a container calling back into a blocking
+ * transport) gets a batch of its own. Used by one drainer at a time.
  */
 final class WriteBatch {
 
@@ -25,24 +28,33 @@ final class WriteBatch {
 	/** The smallest scratch array, so that one grows a few times at most. */
 	private static final int MIN_SCRATCH_BYTES = 512;
 
-	/** Each writing thread's scratch array. */
-	private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+	/** The most creation times kept for the next batch (8 KB); a larger array serves one batch. */
+	private static final int MAX_KEPT_TIMES = 1024;
 
-	private final int maxBytes;
+	/** Each writing thread's batch while it is not in use. */
+	private static final ThreadLocal<WriteBatch[]> FREE = ThreadLocal.withInitial(() -> new WriteBatch[1]);
 
-	private final int expectedBytes;
+	private int maxBytes;
+
+	private int expectedBytes;
 
 	private @Nullable SseFrame single;
 
 	private byte @Nullable [] buffer;
 
-	/** Whether {@link #buffer} is this thread's scratch array. */
+	/** Whether {@link #buffer} is {@link #scratchArray}. */
 	private boolean scratch;
+
+	/** This batch's scratch array, while no transport holds it. */
+	private byte @Nullable [] scratchArray;
 
 	private int bytes;
 
-	/** Creation times of the live events, kept only when latencies are recorded. */
-	private final long @Nullable [] createdNanos;
+	/** Whether creation times of live events are kept (latencies are recorded). */
+	private boolean timed;
+
+	/** Creation times of the live events, when {@link #timed}. */
+	private long[] createdNanos = new long[0];
 
 	private int created;
 
@@ -55,10 +67,49 @@ final class WriteBatch {
 	/** Events from the history for a stream that fell behind. */
 	int caughtUp;
 
-	WriteBatch(int maxBytes, long queuedBytes, boolean recordLatencies, int queuedFrames) {
-		this.maxBytes = maxBytes;
-		this.expectedBytes = (int) Math.min(queuedBytes, maxBytes);
-		this.createdNanos = recordLatencies ? new long[Math.max(1, queuedFrames)] : null;
+	private WriteBatch() {
+	}
+
+	/**
+	 * This thread's batch, empty, for one write; give it back with {@link #release()}.
+	 * @param maxBytes the most bytes the batch takes (it may end one frame beyond)
+	 * @param queuedBytes bytes queued when it starts, to size its array
+	 * @param recordLatencies whether to keep the live events' creation times
+	 * @param queuedFrames frames queued when it starts, to size the creation times
+	 * @return the batch
+	 */
+	static WriteBatch take(int maxBytes, long queuedBytes, boolean recordLatencies, int queuedFrames) {
+		WriteBatch[] free = FREE.get();
+		WriteBatch batch = free[0];
+		if (batch != null) {
+			free[0] = null;
+		}
+		else {
+			batch = new WriteBatch();
+		}
+		batch.maxBytes = maxBytes;
+		batch.expectedBytes = (int) Math.min(queuedBytes, maxBytes);
+		batch.timed = recordLatencies;
+		if (recordLatencies && batch.createdNanos.length < queuedFrames) {
+			batch.createdNanos = new long[Math.max(16, queuedFrames)];
+		}
+		return batch;
+	}
+
+	/** Done with the batch: it drops the frames it held and serves this thread's next write. */
+	void release() {
+		this.single = null;
+		this.buffer = null;
+		this.scratch = false;
+		this.bytes = 0;
+		this.created = 0;
+		this.live = 0;
+		this.replayed = 0;
+		this.caughtUp = 0;
+		if (this.createdNanos.length > MAX_KEPT_TIMES) {
+			this.createdNanos = new long[0];
+		}
+		FREE.get()[0] = this;
 	}
 
 	void add(SseFrame frame) {
@@ -73,12 +124,8 @@ final class WriteBatch {
 				this.single = null;
 			}
 			else if (this.bytes + size > this.buffer.length) {
-				byte[] outgrown = this.buffer;
-				this.buffer = Arrays.copyOf(outgrown, Math.max(this.bytes + size, outgrown.length * 2));
-				if (this.scratch) {
-					this.scratch = false;
-					SCRATCH.get().giveBack(outgrown); // copied out: free again
-				}
+				this.buffer = Arrays.copyOf(this.buffer, Math.max(this.bytes + size, this.buffer.length * 2));
+				this.scratch = false; // copied out: the scratch array is free again
 			}
 			System.arraycopy(frame.bytes(), 0, this.buffer, this.bytes, size);
 		}
@@ -89,9 +136,11 @@ final class WriteBatch {
 		add(frame);
 		if (frame.isEvent()) {
 			this.live++;
-			long[] times = this.createdNanos;
-			if (times != null && this.created < times.length) {
-				times[this.created++] = frame.createdNanos();
+			if (this.timed) {
+				if (this.created == this.createdNanos.length) {
+					this.createdNanos = Arrays.copyOf(this.createdNanos, Math.max(16, this.created * 2));
+				}
+				this.createdNanos[this.created++] = frame.createdNanos();
 			}
 		}
 	}
@@ -111,9 +160,8 @@ final class WriteBatch {
 	}
 
 	void recordLatencies(long flushedNanos, LongConsumer recorder) {
-		long[] times = this.createdNanos;
-		for (int i = 0; times != null && i < this.created; i++) {
-			recorder.accept(flushedNanos - times[i]);
+		for (int i = 0; i < this.created; i++) {
+			recorder.accept(flushedNanos - this.createdNanos[i]);
 		}
 	}
 
@@ -125,13 +173,19 @@ final class WriteBatch {
 		return this.bytes == 0 && this.single == null;
 	}
 
-	/** The thread's scratch array when the batch is expected to fit in one, else a new array. */
+	/** The scratch array when the batch is expected to fit in one, else a new array. */
 	private byte[] firstBuffer(int size) {
 		if (size > SCRATCH_BYTES) {
 			return new byte[size];
 		}
+		byte[] mine = this.scratchArray;
+		if (mine == null || mine.length < size) {
+			int length = Math.max(MIN_SCRATCH_BYTES, Integer.highestOneBit(Math.max(1, size - 1)) << 1);
+			mine = new byte[Math.min(length, SCRATCH_BYTES)];
+			this.scratchArray = mine;
+		}
 		this.scratch = true;
-		return SCRATCH.get().take(size);
+		return mine;
 	}
 
 	/**
@@ -145,35 +199,12 @@ final class WriteBatch {
 			transport.write(this.single.bytes());
 			return;
 		}
+		if (this.scratch) {
+			this.scratchArray = null; // unless the transport is done with it when the write returns
+		}
 		if (transport.writeReusable(gathered, this.bytes) && this.scratch) {
-			SCRATCH.get().giveBack(gathered);
+			this.scratchArray = gathered;
 		}
-	}
-
-	/**
-	 * A thread's scratch array: taken for a batch, given back once the transport is done
-	 * with it (a transport that keeps it keeps it: the next batch gets a new one). Sized to
-	 * what batches needed so far, so that a thread that only ever writes small batches
-	 * holds a small array.
-	 */
-	private static final class Scratch {
-
-		private byte @Nullable [] array;
-
-		byte[] take(int size) {
-			byte[] mine = this.array;
-			this.array = null; // a write inside this one's (a container calling back) gets its own
-			if (mine == null || mine.length < size) {
-				int length = Math.max(MIN_SCRATCH_BYTES, Integer.highestOneBit(Math.max(1, size - 1)) << 1);
-				mine = new byte[Math.min(length, SCRATCH_BYTES)];
-			}
-			return mine;
-		}
-
-		void giveBack(byte[] used) {
-			this.array = used;
-		}
-
 	}
 
 }
