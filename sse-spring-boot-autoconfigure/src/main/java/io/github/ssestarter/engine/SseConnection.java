@@ -649,9 +649,15 @@ public final class SseConnection {
 					return false;
 				}
 				if (taken.reset() != null) {
+					// A complete reset skips to the end of the range; a partial one to where the
+					// history goes on, which is then read.
+					String resumeAfter = taken.complete() ? current.upTo() : taken.next();
 					batch.add(this.owner.resetNotice(current.resetReason(taken.reset()), this.cursor, 0,
-							current.upTo()));
-					this.cursor = current.upTo();
+							resumeAfter));
+					this.cursor = resumeAfter;
+					if (!taken.complete()) {
+						continue;
+					}
 					this.range = null;
 					return true;
 				}

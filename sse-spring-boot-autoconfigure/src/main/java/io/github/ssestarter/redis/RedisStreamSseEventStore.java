@@ -349,7 +349,10 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 			return HistoryPage.reset(HistoryPage.Reset.UNAVAILABLE, upToId);
 		}
 		if (!after.generation().equals(upTo.generation())) {
-			return HistoryPage.reset(HistoryPage.Reset.UNKNOWN, upToId);
+			// An id of an earlier generation: what followed it is lost, but the client has
+			// none of the current generation, which the history holds from its start.
+			return HistoryPage.resetThenReadFrom(HistoryPage.Reset.UNKNOWN,
+					new RedisEventId(upTo.generation(), 0).toString());
 		}
 		if (after.sequence() == upTo.sequence()) {
 			return HistoryPage.of(List.of(), afterId, true);

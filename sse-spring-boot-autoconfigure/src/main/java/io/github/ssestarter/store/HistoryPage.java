@@ -14,7 +14,9 @@ import org.jspecify.annotations.Nullable;
  * @param next the position this page reached: the id of the last event read (matching the
  * filter or not); the next page is read after it
  * @param complete whether {@code next} is the requested end of the range: nothing is left
- * @param reset why the stream must reset, or {@code null} when the page is exact
+ * @param reset why the stream must reset, or {@code null} when the page is exact; on a
+ * reset that is not {@code complete}, the stream resets to {@code next} and reads on from
+ * there
  * @since 0.2.0
  */
 public record HistoryPage(List<StoredEvent> events, String next, boolean complete, @Nullable Reset reset) {
@@ -38,6 +40,20 @@ public record HistoryPage(List<StoredEvent> events, String next, boolean complet
 	 */
 	public static HistoryPage reset(Reset reason, String upToId) {
 		return new HistoryPage(List.of(), upToId, true, reason);
+	}
+
+	/**
+	 * A reset part of the way: the events between the requested position and
+	 * {@code resumeAfter} are not in the history, the rest of the range is. For example, the
+	 * id is of an earlier generation: what it was followed by is lost, but the client has
+	 * none of the current generation, which is read from its start.
+	 * @param reason why
+	 * @param resumeAfter where the stream resumes after the reset, and reads on from
+	 * @return the page
+	 * @since 0.3.0
+	 */
+	public static HistoryPage resetThenReadFrom(Reset reason, String resumeAfter) {
+		return new HistoryPage(List.of(), resumeAfter, false, reason);
 	}
 
 	/**

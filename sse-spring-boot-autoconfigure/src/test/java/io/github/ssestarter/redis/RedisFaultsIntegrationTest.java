@@ -108,6 +108,21 @@ class RedisFaultsIntegrationTest {
 	}
 
 	@Test
+	void aClientResumingWithAnIdFromBeforeARestartIsResetToTheNewGenerationAndGetsAllOfIt() throws Exception {
+		Node a = node();
+		publish(a, "x1", "x2");
+		String before = last();
+		this.redis.kill();
+		this.redis.start(); // empty: x1, x2 are lost
+		publishOnceRedisAnswers(a, "y1");
+		publish(a, "y2", "y3");
+
+		// The client has none of the new generation: the reset goes exactly before it.
+		Client resumed = a.subscribe(before);
+		resumed.verifyUpTo(last(), 1, this.check.order(before));
+	}
+
+	@Test
 	void aFailoverToAReplicaThatLaggedStartsANewGenerationInsteadOfReusingIds() throws Exception {
 		LocalRedis.Server replica = new LocalRedis.Server().startReplicaOf(this.redis);
 		this.resources.add(replica);
