@@ -41,7 +41,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * published to its topics, in id order, once, and each event's data byte for byte what was
  * published under its id.
  * <p>
- * Options: {@code -Dstress.only=tomcat-false-4KB} (variants by name),
+ * The build runs six of the variants; options: {@code -Dstress.all=true} (all ten),
+ * {@code -Dstress.only=tomcat-false-4KB} (variants by name),
  * {@code -Dstress.repeat=N}, {@code -Dstress.clients=36}, {@code -Dstress.mix=small} (more
  * small events), {@code -Dstress.perPublisher=2000}, {@code -Dstress.jettyAggregation=0}
  * (Jetty writes from the caller's array). The virtual-writer variants run on Java 21+ only.
@@ -53,6 +54,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ContainerDeliveryStressTest {
 
 	private static final int TOPICS = 4;
+
+	/** What {@code ./mvnw verify} runs (the largest and the smallest batches); {@code -Dstress.all=true} runs all. */
+	private static final String IN_THE_BUILD = "tomcat-false-64KB,jetty-false-64KB,tomcat-false-4KB,jetty-false-4KB,"
+			+ "tomcat-true-4KB,jetty-true-4KB";
 
 	private static final int CLIENTS = Integer.getInteger("stress.clients", 24);
 
@@ -69,7 +74,7 @@ class ContainerDeliveryStressTest {
 			"tomcat, false, 12KB", "jetty, false, 12KB", "tomcat, false, 4KB", "jetty, false, 4KB", "tomcat, true, 4KB", "jetty, true, 4KB" })
 	void everyClientGetsExactlyWhatWasPublished(String server, boolean virtual, String batch, CapturedOutput output)
 			throws Exception {
-		String only = System.getProperty("stress.only");
+		String only = System.getProperty("stress.only", Boolean.getBoolean("stress.all") ? null : IN_THE_BUILD);
 		if (only != null && !java.util.Arrays.asList(only.split(",")).contains(server + "-" + virtual + "-" + batch)) {
 			return;
 		}

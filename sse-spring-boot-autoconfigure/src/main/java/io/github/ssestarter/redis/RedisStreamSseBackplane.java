@@ -56,6 +56,9 @@ public final class RedisStreamSseBackplane implements SseBackplane {
 	/** How often a busy reader checks that the stream's generation has not changed (an idle one checks on every poll). */
 	private static final Duration GENERATION_CHECK = Duration.ofSeconds(5);
 
+	/** How often refused publishes are logged at most. */
+	private static final Duration REFUSAL_WARNING_INTERVAL = Duration.ofMinutes(1);
+
 	/**
 	 * The most bytes one read may fetch: a read takes at most this divided by the largest
 	 * event size entries, so that a backlog of large events never makes one response so
@@ -84,8 +87,13 @@ public final class RedisStreamSseBackplane implements SseBackplane {
 
 	private volatile boolean available = true;
 
-	/** Redis answered the last publish with an error (it is reachable): warned once until one succeeds. */
+	/** Redis answered the last publish with an error (it is reachable). */
 	private volatile boolean refusing;
+
+	private final LongAdder refusalsSinceStored = new LongAdder();
+
+	/** When refusals were last logged ({@link System#nanoTime()}), or 0. */
+	private volatile long refusalWarnedAt;
 
 	private volatile long lagMillis;
 
@@ -178,19 +186,34 @@ public final class RedisStreamSseBackplane implements SseBackplane {
 			if (!LuaScript.refused(ex)) {
 				this.available = false;
 			}
-			else if (!this.refusing) {
-				// Reachable (the reader goes on), but storing nothing: once per episode, not per publish.
-				this.refusing = true;
-				logger.warn("Redis (" + this.store.describeServer() + ") refuses to store SSE events, so publishing "
-						+ "fails until it accepts them again (is it at its maxmemory?): " + ex.getMessage());
+			else {
+				refused(ex);
 			}
 			throw ex;
 		}
 		if (this.refusing) {
 			this.refusing = false;
-			logger.info("Redis stores SSE events again");
+			this.refusalsSinceStored.reset();
 		}
 		return id;
+	}
+
+	/**
+	 * Redis answered a publish with an error: it is reachable (delivery goes on) and stores
+	 * nothing, or nothing this large. Said at most once a minute, however refusals and
+	 * successes alternate (near its memory limit small events may pass and large ones not).
+	 */
+	private void refused(SseBackplaneException ex) {
+		this.refusing = true;
+		this.refusalsSinceStored.increment();
+		long now = System.nanoTime();
+		long warned = this.refusalWarnedAt;
+		if (warned == 0 || now - warned > REFUSAL_WARNING_INTERVAL.toNanos()) {
+			this.refusalWarnedAt = now;
+			logger.warn("Redis (" + this.store.describeServer() + ") refuses to store SSE events, so publishing them "
+					+ "fails (is it at its maxmemory?); " + this.refusalsSinceStored.sum() + " refused since the last one "
+					+ "it stored: " + ex.getMessage());
+		}
 	}
 
 	@Override
@@ -407,6 +430,15 @@ public final class RedisStreamSseBackplane implements SseBackplane {
 					: RedisStreamSseBackplane.this.store
 						.position((this.generation != null) ? new RedisEventId(this.generation, this.last) : null);
 			this.discontinued = false;
+			if (!position.generation().equals(this.generation)
+					&& RedisStreamSseBackplane.this.store.hasEnded(position.generation())) {
+				logger.warn("The SSE stream in Redis is back at a generation that had ended (its keys were rolled back "
+						+ "to an earlier backup): ending it again; streams are sent sse.reset");
+				position = RedisStreamSseBackplane.this.store.discontinued(position.generation());
+			}
+			if (this.generation != null && !position.generation().equals(this.generation)) {
+				RedisStreamSseBackplane.this.store.generationEnded(this.generation);
+			}
 			reachable();
 			RedisStreamSseBackplane.this.delivering.lock();
 			try {

@@ -65,7 +65,11 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 			    .. string.match(redis.call('INFO', 'replication'), 'master_replid:(%x+)')
 			local state = redis.call('HMGET', KEYS[2], 'g', 'n', 'r')
 			local g = state[1]
+			local ended = ''
 			local function restart()
+			  if g then
+			    ended = g
+			  end
 			  g = ARGV[1]
 			  redis.call('DEL', KEYS[1])
 			  redis.call('HSET', KEYS[2], 'g', g, 'n', 0, 'r', origin, 'c', '')
@@ -76,14 +80,17 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 			""";
 
 	/**
-	 * Appends a batch of events (ARGV[5..]: topics, broadcast flag and body of each) with the
-	 * next sequences, in order; returns {generation, first sequence, timestamp}.
+	 * Appends a batch of events (ARGV[6..]: topics, broadcast flag and body of each) with the
+	 * next sequences, in order; returns {generation, first sequence, timestamp, the
+	 * generation this call ended or ''}.
 	 * <p>
 	 * ARGV[3] and ARGV[4] are the generation and the highest sequence the appending node has
 	 * seen in it: a counter below that means the keys were rolled back inside the same
 	 * Redis process (a {@code RESTORE} from a backup, {@code DEBUG RELOAD}), which neither
 	 * {@code run_id} nor the replication id shows, so the stream starts a new generation
-	 * rather than issue those sequences again. Each entry also carries the call's random
+	 * rather than issue those sequences again. ARGV[5] lists (comma-separated) generations
+	 * the node has seen end: one of them back in Redis is a rollback too (the same backup
+	 * restored twice). Each entry also carries the call's random
 	 * token ({@code c}, ARGV[1]) and the previous entry's ({@code p}), so a reader that has
 	 * the entry before sees when the stream no longer continues what it delivered (a
 	 * rollback that no appending node noticed).
@@ -93,7 +100,8 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 	 * moves only for entries that were added, so sequences stay dense.
 	 */
 	private static final LuaScript APPEND = LuaScript.of(ENSURE_GENERATION + """
-			if ARGV[3] == g and tonumber(redis.call('HGET', KEYS[2], 'n')) < tonumber(ARGV[4]) then
+			if (ARGV[3] == g and tonumber(redis.call('HGET', KEYS[2], 'n')) < tonumber(ARGV[4]))
+			    or string.find(',' .. ARGV[5] .. ',', ',' .. g .. ',', 1, true) then
 			  restart()
 			end
 			local t = redis.call('TIME')
@@ -104,17 +112,17 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 			  return redis.pcall('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], n .. '-0', 'g', g, 'ts', ts,
 			      'p', p, 'c', ARGV[1], 't', ARGV[i], 'b', ARGV[i + 1], 'd', ARGV[i + 2])
 			end
-			local added = add(first, 5, previous)
+			local added = add(first, 6, previous)
 			if type(added) == 'table' and added.err and string.find(added.err, 'equal or smaller', 1, true) then
 			  restart()
 			  first = 1
-			  added = add(first, 5, '')
+			  added = add(first, 6, '')
 			end
 			if type(added) == 'table' and added.err then
 			  return redis.error_reply(added.err)
 			end
 			local n = first
-			for i = 8, #ARGV, 3 do
+			for i = 9, #ARGV, 3 do
 			  added = add(n + 1, i, ARGV[1])
 			  if type(added) == 'table' and added.err then
 			    redis.call('HSET', KEYS[2], 'n', n, 'c', ARGV[1])
@@ -123,11 +131,11 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 			  n = n + 1
 			end
 			redis.call('HSET', KEYS[2], 'n', n, 'c', ARGV[1])
-			return {g, first, ts}
+			return {g, first, ts, ended}
 			""");
 
 	/**
-	 * Returns {generation, last sequence}. ARGV[2] and ARGV[3], when given, are the
+	 * Returns {generation, last sequence, the generation this call ended or ''}. ARGV[2] and ARGV[3], when given, are the
 	 * generation and the last sequence a reader has delivered: a counter below that in the
 	 * same generation means ids are being issued again (Redis lost data in a way its ids did
 	 * not show), so the stream starts a new generation; as it does when ARGV[4] is 1 (the
@@ -139,7 +147,7 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 			  restart()
 			  n = 0
 			end
-			return {g, n}
+			return {g, n, ended}
 			""");
 
 	/**
@@ -235,6 +243,9 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 	/** The most append batches in flight at once, pipelined on the shared connection. */
 	static final int APPEND_IN_FLIGHT = 4;
 
+	/** The most ended generations a node remembers. */
+	private static final int MAX_ENDED_GENERATIONS = 16;
+
 	/** The most entries one page read fetches, so a page of large events stays bounded. */
 	static final int PAGE_ENTRIES = 100;
 
@@ -256,6 +267,9 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 
 	/** The furthest this node has seen the stream go (appended or read), or {@code null}. */
 	private volatile @Nullable RedisEventId seen;
+
+	/** Generations this node has seen end, most recent last (a few: backups are not that old). */
+	private final Set<String> ended = new LinkedHashSet<>();
 
 	/**
 	 * Create the store.
@@ -290,23 +304,25 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 
 	/** Append a batch in one script call: the events get consecutive ids, in order. */
 	private List<StoredEvent> appendAll(List<OutgoingEvent> events) {
-		byte[][] args = new byte[4 + 3 * events.size()][];
+		byte[][] args = new byte[5 + 3 * events.size()][];
 		args[0] = candidateGeneration();
 		args[1] = this.maxLength;
 		RedisEventId known = this.seen;
 		args[2] = (known != null) ? utf8(known.generation()) : EMPTY;
 		args[3] = (known != null) ? utf8(Long.toString(known.sequence())) : ZERO;
+		args[4] = utf8(String.join(",", endedGenerations()));
 		for (int i = 0; i < events.size(); i++) {
 			OutgoingEvent event = events.get(i);
-			args[4 + 3 * i] = utf8(String.join("\n", event.topics()));
-			args[5 + 3 * i] = event.broadcast() ? TRUE : FALSE;
-			args[6 + 3 * i] = event.encoded().body();
+			args[5 + 3 * i] = utf8(String.join("\n", event.topics()));
+			args[6 + 3 * i] = event.broadcast() ? TRUE : FALSE;
+			args[7 + 3 * i] = event.encoded().body();
 		}
 		List<?> result = execute((connection) -> APPEND.run(connection, ReturnType.MULTI, 2,
 				keysAnd(this.keys.stream(), this.keys.generation(), args)));
 		String generation = string(result.get(0));
 		long first = number(result.get(1));
 		long timestamp = number(result.get(2));
+		endedBy(result, 3);
 		observed(new RedisEventId(generation, first + events.size() - 1));
 		List<StoredEvent> stored = new ArrayList<>(events.size());
 		for (int i = 0; i < events.size(); i++) {
@@ -428,6 +444,7 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 						candidateGeneration(), utf8(delivered.generation()), utf8(Long.toString(delivered.sequence())))
 				: POSITION.run(connection, ReturnType.MULTI, 2, this.keys.stream(), this.keys.generation(),
 						candidateGeneration());
+		endedBy(result, 2);
 		return new RedisEventId(string(result.get(0)), number(result.get(1)));
 	}
 
@@ -443,6 +460,7 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 		return execute((connection) -> {
 			List<?> result = POSITION.run(connection, ReturnType.MULTI, 2, this.keys.stream(), this.keys.generation(),
 					candidateGeneration(), utf8(generation), ZERO, TRUE);
+			endedBy(result, 2);
 			return new RedisEventId(string(result.get(0)), number(result.get(1)));
 		});
 	}
@@ -458,6 +476,42 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 		if (current == null || !current.generation().equals(id.generation()) || current.sequence() < id.sequence()) {
 			this.seen = id;
 		}
+	}
+
+	/** A script reports the generation it ended (a new one started), if any, at this index of its result. */
+	private void endedBy(List<?> result, int index) {
+		if (result.size() > index) {
+			String ended = string(result.get(index));
+			if (!ended.isEmpty()) {
+				generationEnded(ended);
+			}
+		}
+	}
+
+	/**
+	 * Redis has moved on from this generation (a script started the next one, or a reader
+	 * found Redis in another): should it ever be back, the keys were rolled back.
+	 * @param generation the generation
+	 */
+	synchronized void generationEnded(String generation) {
+		this.ended.add(generation);
+		if (this.ended.size() > MAX_ENDED_GENERATIONS) {
+			this.ended.remove(this.ended.iterator().next());
+		}
+	}
+
+	/**
+	 * Whether this node has seen the generation end: found in Redis again, the keys were
+	 * rolled back to a backup taken before it ended.
+	 * @param generation the generation
+	 * @return {@code true} if it ended
+	 */
+	synchronized boolean hasEnded(String generation) {
+		return this.ended.contains(generation);
+	}
+
+	private synchronized List<String> endedGenerations() {
+		return List.copyOf(this.ended);
 	}
 
 	/**
