@@ -366,9 +366,13 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 		}
 		if (!after.generation().equals(upTo.generation())) {
 			// An id of an earlier generation: what followed it is lost, but the client has
-			// none of the current generation, which the history holds from its start.
-			return HistoryPage.resetThenReadFrom(HistoryPage.Reset.UNKNOWN,
-					new RedisEventId(upTo.generation(), 0).toString());
+			// none of the current generation, which it reads from its start if the history
+			// still holds that (else one reset, to the end of the range, not two in a row).
+			String start = new RedisEventId(upTo.generation(), 0).toString();
+			if (read(start, upToId, filter, 1, maxBytes).reset() != null) {
+				return HistoryPage.reset(HistoryPage.Reset.UNKNOWN, upToId);
+			}
+			return HistoryPage.resetThenReadFrom(HistoryPage.Reset.UNKNOWN, start);
 		}
 		if (after.sequence() == upTo.sequence()) {
 			return HistoryPage.of(List.of(), afterId, true);

@@ -203,4 +203,21 @@ class RedisStreamSseEventStoreTest {
 		}
 	}
 
+	@Test
+	void anOldIdWhenTheNewGenerationsStartIsTrimmedTooIsOneResetToTheEnd() {
+		RedisStreamSseEventStore store = store(10, Duration.ofMinutes(5), Clock.systemUTC());
+		StoredEvent before = append(store, "before", "a");
+		try (var connection = this.connectionFactory.getConnection()) {
+			connection.keyCommands().del(this.keys.stream(), this.keys.generation()); // what a restart does
+		}
+		StoredEvent last = null;
+		for (int i = 0; i < 1000; i++) {
+			last = append(store, Integer.toString(i), "a");
+		}
+		HistoryPage page = store.read(before.id(), last.id(), (e) -> true, 100, Long.MAX_VALUE);
+		assertThat(page.reset()).isEqualTo(HistoryPage.Reset.UNKNOWN);
+		assertThat(page.complete()).isTrue();
+		assertThat(page.next()).isEqualTo(last.id());
+	}
+
 }
