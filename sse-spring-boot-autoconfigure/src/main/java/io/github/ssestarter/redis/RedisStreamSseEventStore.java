@@ -58,23 +58,38 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 	 * process ({@code run_id}: a restart, even from an RDB or AOF file that may be older than
 	 * what nodes delivered) and by the replication id ({@code master_replid}: a failover to a
 	 * replica, or a server that was resynchronised from another one and promoted again); or
-	 * the stream holding its entries was deleted. Shared by the scripts.
+	 * the stream holding its entries was deleted. Shared by the scripts, and run by every
+	 * call: {@code INFO} is most of its cost, so it is asked once (both sections in one call
+	 * on Redis 7 and later), and the hash is read once.
 	 */
 	private static final String ENSURE_GENERATION = """
-			local origin = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)') .. ':'
-			    .. string.match(redis.call('INFO', 'replication'), 'master_replid:(%x+)')
-			local state = redis.call('HMGET', KEYS[2], 'g', 'n', 'r')
+			local info
+			if redis.REDIS_VERSION_NUM then
+			  info = redis.call('INFO', 'server', 'replication')
+			else
+			  info = redis.call('INFO', 'server') .. redis.call('INFO', 'replication')
+			end
+			local function field(name)
+			  local at = string.find(info, name .. ':', 1, true)
+			  return at and string.match(info, '^%x+', at + #name + 1) or ''
+			end
+			local origin = field('run_id') .. ':' .. field('master_replid')
+			local state = redis.call('HMGET', KEYS[2], 'g', 'n', 'r', 'c')
 			local g = state[1]
+			local n = tonumber(state[2]) or 0
+			local previous = state[4] or ''
 			local ended = ''
 			local function restart()
 			  if g then
 			    ended = g
 			  end
 			  g = ARGV[1]
+			  n = 0
+			  previous = ''
 			  redis.call('DEL', KEYS[1])
 			  redis.call('HSET', KEYS[2], 'g', g, 'n', 0, 'r', origin, 'c', '')
 			end
-			if not g or state[3] ~= origin or ((tonumber(state[2]) or 0) > 0 and redis.call('EXISTS', KEYS[1]) == 0) then
+			if not g or state[3] ~= origin or (n > 0 and redis.call('EXISTS', KEYS[1]) == 0) then
 			  restart()
 			end
 			""";
@@ -100,16 +115,15 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 	 * moves only for entries that were added, so sequences stay dense.
 	 */
 	private static final LuaScript APPEND = LuaScript.of(ENSURE_GENERATION + """
-			if (ARGV[3] == g and tonumber(redis.call('HGET', KEYS[2], 'n')) < tonumber(ARGV[4]))
-			    or string.find(',' .. ARGV[5] .. ',', ',' .. g .. ',', 1, true) then
+			if (ARGV[3] == g and n < tonumber(ARGV[4]))
+			    or (ARGV[5] ~= '' and string.find(',' .. ARGV[5] .. ',', ',' .. g .. ',', 1, true)) then
 			  restart()
 			end
 			local t = redis.call('TIME')
 			local ts = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-			local first = tonumber(redis.call('HGET', KEYS[2], 'n')) + 1
-			local previous = redis.call('HGET', KEYS[2], 'c') or ''
-			local function add(n, i, p)
-			  return redis.pcall('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], n .. '-0', 'g', g, 'ts', ts,
+			local first = n + 1
+			local function add(sequence, i, p)
+			  return redis.pcall('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], sequence .. '-0', 'g', g, 'ts', ts,
 			      'p', p, 'c', ARGV[1], 't', ARGV[i], 'b', ARGV[i + 1], 'd', ARGV[i + 2])
 			end
 			local added = add(first, 6, previous)
@@ -121,7 +135,7 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 			if type(added) == 'table' and added.err then
 			  return redis.error_reply(added.err)
 			end
-			local n = first
+			n = first
 			for i = 9, #ARGV, 3 do
 			  added = add(n + 1, i, ARGV[1])
 			  if type(added) == 'table' and added.err then
@@ -142,10 +156,8 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 	 * reader found that the stream no longer continues what it delivered).
 	 */
 	private static final LuaScript POSITION = LuaScript.of(ENSURE_GENERATION + """
-			local n = tonumber(redis.call('HGET', KEYS[2], 'n'))
 			if ARGV[2] and g == ARGV[2] and (ARGV[4] == '1' or n < tonumber(ARGV[3])) then
 			  restart()
-			  n = 0
 			end
 			return {g, n, ended}
 			""");

@@ -28,6 +28,13 @@ public final class LocalRedis {
 
 	public static final int PORT = 6379;
 
+	/**
+	 * The {@code redis-server} the private servers run: the one on the path, or another
+	 * version's ({@code -Dsse.test.redis-server=/path/to/redis-server}; CI runs the Redis
+	 * tests once more with the oldest version the README supports).
+	 */
+	private static final String SERVER_BINARY = System.getProperty("sse.test.redis-server", "redis-server");
+
 	private LocalRedis() {
 	}
 
@@ -126,7 +133,7 @@ public final class LocalRedis {
 			Files.writeString(config, "port " + this.port + "\nbind 127.0.0.1\nsentinel monitor mymaster 127.0.0.1 "
 					+ master.port() + " 1\nsentinel down-after-milliseconds mymaster 1000\n"
 					+ "sentinel failover-timeout mymaster 5000\n");
-			this.process = new ProcessBuilder("redis-server", config.toString(), "--sentinel").redirectErrorStream(true)
+			this.process = new ProcessBuilder(SERVER_BINARY, config.toString(), "--sentinel").redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.appendTo(this.directory.resolve("redis.log").toFile()))
 				.start();
 			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -153,7 +160,7 @@ public final class LocalRedis {
 		}
 
 		private Server start(List<String> extra) throws Exception {
-			List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(this.port),
+			List<String> command = new ArrayList<>(List.of(SERVER_BINARY, "--port", Integer.toString(this.port),
 					"--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", this.directory.toString()));
 			command.addAll(extra);
 			this.process = new ProcessBuilder(command).redirectErrorStream(true)
@@ -270,7 +277,7 @@ public final class LocalRedis {
 	/** Whether a {@code redis-server} binary can be started. */
 	public static boolean canStartServers() {
 		try {
-			Process process = new ProcessBuilder("redis-server", "--version").redirectErrorStream(true).start();
+			Process process = new ProcessBuilder(SERVER_BINARY, "--version").redirectErrorStream(true).start();
 			return process.waitFor(5, TimeUnit.SECONDS) && process.exitValue() == 0;
 		}
 		catch (IOException | InterruptedException ex) {
