@@ -14,8 +14,10 @@ import java.util.function.Predicate;
  * <p>
  * Ids are {@code <epoch>-<sequence>}. The epoch is random per store instance, so after a
  * restart an old id is recognisably foreign and the client is told to reset instead of
- * being replayed the wrong events. Sequences start at 1; {@code <epoch>-0} is the position
- * before the first event.
+ * being replayed the wrong events: the reset is placed before this instance's first event
+ * when the history still holds it (the client has none of them, and gets them all after
+ * the reset), else at the end of the range. Sequences start at 1; {@code <epoch>-0} is the
+ * position before the first event.
  * <p>
  * Concurrency: one lock guards the ring. Appends take it for a few field writes; a page
  * read takes it to walk at most {@link #SCAN_LIMIT} slots, copying references to the
@@ -27,6 +29,9 @@ public final class InMemorySseEventStore implements SseEventStore {
 
 	/** The most events one page read looks at, matching or not, so a read never holds the lock long. */
 	static final int SCAN_LIMIT = 4096;
+
+	/** Epochs are at most 8 base-36 digits. */
+	private static final int MAX_EPOCH_LENGTH = 8;
 
 	private final String epoch;
 
@@ -137,6 +142,9 @@ public final class InMemorySseEventStore implements SseEventStore {
 		this.lock.lock();
 		try {
 			evictExpiredLocked();
+			if (after < 0 && this.tail == 1 && isOfAnotherEpoch(afterId)) {
+				return HistoryPage.resetThenReadFrom(HistoryPage.Reset.UNKNOWN, this.idPrefix + 0);
+			}
 			if (after < 0 || after > this.head) {
 				return HistoryPage.reset(HistoryPage.Reset.UNKNOWN, upToId);
 			}
@@ -223,6 +231,23 @@ public final class InMemorySseEventStore implements SseEventStore {
 	 */
 	public String epoch() {
 		return this.epoch;
+	}
+
+	/** Whether an id has the shape of this store's ids, but another instance's epoch (a restart). */
+	private boolean isOfAnotherEpoch(String id) {
+		int dash = id.lastIndexOf('-');
+		int digits = id.length() - dash - 1;
+		if (dash < 1 || dash > MAX_EPOCH_LENGTH || digits < 1 || digits > 18 || id.startsWith(this.idPrefix)) {
+			return false;
+		}
+		for (int i = 0; i < id.length(); i++) {
+			char c = id.charAt(i);
+			boolean digit = c >= '0' && c <= '9';
+			if (i < dash && !digit && (c < 'a' || c > 'z') || i > dash && !digit) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/**

@@ -71,6 +71,30 @@ class InMemorySseEventStoreTest {
 	}
 
 	@Test
+	void anIdOfAnEarlierInstanceIsResetBeforeThisInstancesFirstEventWhileTheHistoryHoldsIt() {
+		InMemorySseEventStore earlier = new InMemorySseEventStore(3, Long.MAX_VALUE, Duration.ofMinutes(1), this.clock);
+		String old = append(earlier, "a").id();
+		InMemorySseEventStore store = new InMemorySseEventStore(3, Long.MAX_VALUE, Duration.ofMinutes(1), this.clock);
+		StoredEvent e1 = append(store, "a");
+		append(store, "b");
+		StoredEvent e3 = append(store, "a");
+		HistoryPage page = store.read(old, e3.id(), (event) -> event.isFor(Set.of("a")), 100, Long.MAX_VALUE);
+		assertThat(page.reset()).isEqualTo(HistoryPage.Reset.UNKNOWN);
+		assertThat(page.next()).isEqualTo(store.epoch() + "-0");
+		assertThat(page.complete()).isFalse();
+		assertThat(ids(readAll(store, page.next(), e3.id(), (event) -> event.isFor(Set.of("a")))))
+			.containsExactly(e1.id(), e3.id());
+		// Once this instance's first event has left the history: one reset, to the end of the range.
+		StoredEvent e4 = append(store, "a");
+		for (String id : List.of(old, "from-another-life-42", "Upper-1", store.epoch() + "-99")) {
+			page = store.read(id, e4.id(), (event) -> true, 100, Long.MAX_VALUE);
+			assertThat(page.reset()).as(id).isEqualTo(HistoryPage.Reset.UNKNOWN);
+			assertThat(page.next()).as(id).isEqualTo(e4.id());
+			assertThat(page.complete()).as(id).isTrue();
+		}
+	}
+
+	@Test
 	void idsOlderThanTheRetainedCountAreExpired() {
 		InMemorySseEventStore store = new InMemorySseEventStore(3, Long.MAX_VALUE, Duration.ofMinutes(1), this.clock);
 		String start = store.latestId();

@@ -119,6 +119,53 @@ class SseStreamLifecycleIntegrationTest {
 		}
 	}
 
+	@Test
+	void aClientBackAfterTheNodeRestartedIsResetBeforeTheNewInstancesFirstEventAndGetsAllOfThem() throws Exception {
+		String lastEventId;
+		ConfigurableApplicationContext before = start();
+		try (SseTestClient client = SseTestClient.connect(url(before, "/api/v1/sse?topics=restart"))) {
+			client.awaitEvent("sse.connected");
+			before.getBean(SseService.class).publish("restart", SseEvent.ofData("before"));
+			lastEventId = client.awaitEvent().id();
+		}
+		finally {
+			before.close();
+		}
+		ConfigurableApplicationContext after = start();
+		try {
+			SseService sse = after.getBean(SseService.class);
+			String first = sse.publish("restart", SseEvent.ofData("while away 1"));
+			sse.publish("elsewhere", SseEvent.ofData("not for this client"));
+			String second = sse.publish("restart", SseEvent.ofData("while away 2"));
+			try (SseTestClient client = SseTestClient.connect(url(after, "/api/v1/sse?topics=restart"),
+					Map.of("Last-Event-ID", lastEventId))) {
+				client.awaitEvent("sse.connected");
+				SseReceivedEvent reset = client.awaitEvent();
+				assertThat(reset.name()).isEqualTo("sse.reset");
+				assertThat(reset.data()).contains("\"reason\":\"unknown\"");
+				assertThat(reset.id()).as("before the new instance's first event").endsWith("-0")
+					.isNotEqualTo(lastEventId);
+				assertThat(client.awaitEvent()).isEqualTo(new SseReceivedEvent(first, "message", "while away 1", null));
+				assertThat(client.awaitEvent()).isEqualTo(new SseReceivedEvent(second, "message", "while away 2", null));
+				String live = sse.publish("restart", SseEvent.ofData("live"));
+				assertThat(client.awaitEvent()).isEqualTo(new SseReceivedEvent(live, "message", "live", null));
+			}
+		}
+		finally {
+			after.close();
+		}
+	}
+
+	private static ConfigurableApplicationContext start() {
+		return new SpringApplicationBuilder(SseTestApplication.class)
+			.properties("server.port=0", "spring.main.banner-mode=off")
+			.run();
+	}
+
+	private static String url(ConfigurableApplicationContext context, String pathAndQuery) {
+		return "http://localhost:" + ((WebServerApplicationContext) context).getWebServer().getPort() + pathAndQuery;
+	}
+
 	private String url(String pathAndQuery) {
 		return "http://localhost:" + this.port + pathAndQuery;
 	}
