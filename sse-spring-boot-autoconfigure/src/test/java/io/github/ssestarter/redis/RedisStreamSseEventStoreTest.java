@@ -220,4 +220,38 @@ class RedisStreamSseEventStoreTest {
 		assertThat(page.next()).isEqualTo(last.id());
 	}
 
+	@Test
+	void idsInTheHoleThatRestoringOnlyTheStreamLeavesAreExpiredAndTheEventsAfterItAreExact() {
+		RedisStreamSseEventStore store = store(1000, Duration.ofMinutes(5), Clock.systemUTC());
+		List<StoredEvent> events = new ArrayList<>();
+		for (int i = 1; i <= 5; i++) {
+			events.add(append(store, "e" + i, "a"));
+		}
+		byte[] backup;
+		try (var connection = this.connectionFactory.getConnection()) {
+			backup = connection.keyCommands().dump(this.keys.stream());
+		}
+		for (int i = 6; i <= 8; i++) {
+			events.add(append(store, "e" + i, "a"));
+		}
+		try (var connection = this.connectionFactory.getConnection()) {
+			// The stream goes back to e1..e5; the counter stays at 8: e6..e8 are gone from the history.
+			connection.keyCommands().restore(this.keys.stream(), 0, backup, true);
+		}
+		StoredEvent e9 = append(store, "e9", "a");
+		assertThat(e9.id()).as("the same generation goes on").isEqualTo(generationOf(events.get(0)) + "-9");
+		for (int inHole = 4; inHole <= 6; inHole++) { // after e5, e6, e7: the next event is missing
+			HistoryPage page = readAll(store, events.get(inHole).id(), e9.id(), (e) -> true);
+			assertThat(page.reset()).as(events.get(inHole).id()).isEqualTo(HistoryPage.Reset.EXPIRED);
+			assertThat(page.next()).isEqualTo(e9.id());
+		}
+		assertThat(readAll(store, events.get(2).id(), e9.id(), (e) -> true).reset())
+			.as("a replay that would run into the hole").isEqualTo(HistoryPage.Reset.EXPIRED);
+		assertThat(ids(readAll(store, events.get(7).id(), e9.id(), (e) -> true))).containsExactly(e9.id());
+	}
+
+	private static String generationOf(StoredEvent event) {
+		return event.id().substring(0, event.id().lastIndexOf('-'));
+	}
+
 }
