@@ -11,9 +11,10 @@ import io.github.ssestarter.encode.SseFrame;
 /**
  * The frames of one write. A write of a single frame passes its bytes as they are; from
  * the second frame on, frames are copied straight into one array, sized up front from
- * what was queued, so they leave in one chunk with one copy and no list. A small batch
- * (the usual one at moderate rates) is copied into the batch's scratch array, which is
- * used again as long as the transport says it is done with it when its write returns.
+ * what was queued, so they leave in one chunk with one copy and no list. A batch up to
+ * {@link #SCRATCH_BYTES} is copied into the batch's scratch array, which is used again as
+ * long as the transport says it is done with it when its write returns (on Tomcat, always:
+ * it copies what the socket does not take at once).
  * <p>
  * Each writing thread has one batch ({@link #take}, {@link #release}), used again for
  * its next write with its arrays, so that steady delivery allocates nothing per write. A
@@ -22,8 +23,11 @@ import io.github.ssestarter.encode.SseFrame;
  */
 final class WriteBatch {
 
-	/** The largest scratch array: batches expected to fit use one. */
-	static final int SCRATCH_BYTES = 8 * 1024;
+	/**
+	 * The largest scratch array (as large as the default batch): batches expected to fit use
+	 * one. One per writing thread at most.
+	 */
+	static final int SCRATCH_BYTES = 64 * 1024;
 
 	/** The smallest scratch array, so that one grows a few times at most. */
 	private static final int MIN_SCRATCH_BYTES = 512;

@@ -391,7 +391,7 @@ public final class RedisStreamSseBackplane implements SseBackplane {
 			closeQuietly(connection);
 		}
 
-		/** The next entries, waiting up to the poll timeout for one; at most {@code readCount} of them. */
+		/** Redis answered: if it was unreachable, say that delivery goes on. */
 		private void reachable() {
 			if (!RedisStreamSseBackplane.this.available) {
 				logger.info("Redis is reachable again; this node delivers SSE events again");
@@ -399,6 +399,7 @@ public final class RedisStreamSseBackplane implements SseBackplane {
 			RedisStreamSseBackplane.this.available = true;
 		}
 
+		/** The next entries, waiting up to the poll timeout for one; at most {@code readCount} of them. */
 		private List<RedisStreamEntry> read(RedisConnection connection) {
 			List<ByteRecord> records = connection.streamCommands()
 				.xRead(StreamReadOptions.empty()

@@ -1,6 +1,7 @@
 package io.github.ssestarter.web;
 
 import java.io.IOException;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -9,6 +10,8 @@ import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.ServletResponseWrapper;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -52,6 +55,22 @@ final class ServletSseTransport implements SseTransport, WriteListener, AsyncLis
 
 	private static final Log logger = LogFactory.getLog(ServletSseTransport.class);
 
+	/**
+	 * Output streams that never keep the caller's array once a write returns, even a
+	 * non-blocking write the socket could not take: Tomcat's copies what it cannot send
+	 * into its own buffers (its socket write buffer, then a queue of copies). The servlet
+	 * API promises nothing, so with any other stream (Jetty's writes from the array later, a
+	 * wrapper) an array is only reused once the stream says it is ready.
+	 */
+	private static final Set<String> COPYING_STREAMS = Set.of("org.apache.catalina.connector.CoyoteOutputStream");
+
+	/**
+	 * Output streams that pass each write on to their response's inner response's stream as
+	 * it is, and keep nothing: Spring MVC's guard around an asynchronous response.
+	 */
+	private static final Set<String> PASS_THROUGH_STREAMS = Set
+		.of("org.springframework.web.context.request.async.StandardServletAsyncWebRequest$LifecycleServletOutputStream");
+
 	private final HttpServletRequest request;
 
 	private final HttpServletResponse response;
@@ -61,6 +80,12 @@ final class ServletSseTransport implements SseTransport, WriteListener, AsyncLis
 	private volatile @Nullable AsyncContext async;
 
 	private volatile @Nullable ServletOutputStream out;
+
+	/**
+	 * Whether the output stream has copied or sent the bytes of every write by the time the
+	 * write returns, ready or not (set with {@link #out}).
+	 */
+	private volatile boolean writesCopy;
 
 	/** Bytes were written but the stream could not be flushed yet (touched by the one drainer). */
 	private boolean flushPending;
@@ -114,6 +139,7 @@ final class ServletSseTransport implements SseTransport, WriteListener, AsyncLis
 		// Published only now: before setWriteListener the stream is still blocking, and a
 		// drainer that saw it ready then would write while the container's first
 		// onWritePossible is pending, which non-blocking mode forbids.
+		this.writesCopy = writesCopy(this.response, stream);
 		this.out = stream;
 		if (this.completeRequested) {
 			completeOnce(context); // the stream ended while the response was being set up
@@ -168,7 +194,8 @@ final class ServletSseTransport implements SseTransport, WriteListener, AsyncLis
 	/**
 	 * Writes the bytes; the array is free again when the container says at once that it
 	 * may write more: a blocking write, or a non-blocking one it completed (copied or sent),
-	 * as the servlet API defines {@code isReady()}.
+	 * as the servlet API defines {@code isReady()}; with Tomcat, always (it copies what it
+	 * cannot send at once).
 	 */
 	@Override
 	public boolean writeReusable(byte[] bytes, int length) throws IOException {
@@ -187,11 +214,24 @@ final class ServletSseTransport implements SseTransport, WriteListener, AsyncLis
 				return true;
 			}
 			this.flushPending = true; // flushed by isReady() once the container says it may
-			return false;
+			return this.writesCopy;
 		}
 		finally {
 			this.lock.unlock();
 		}
+	}
+
+	/** Whether the stream, or the stream it passes writes on to, is one of {@link #COPYING_STREAMS}. */
+	static boolean writesCopy(ServletResponse response, ServletOutputStream stream) throws IOException {
+		String type = stream.getClass().getName();
+		if (COPYING_STREAMS.contains(type)) {
+			return true;
+		}
+		if (PASS_THROUGH_STREAMS.contains(type) && response instanceof ServletResponseWrapper wrapper) {
+			ServletResponse inner = wrapper.getResponse();
+			return writesCopy(inner, inner.getOutputStream());
+		}
+		return false;
 	}
 
 	/** Take the lock unless the request has ended; then the client is gone as far as the engine is concerned. */
