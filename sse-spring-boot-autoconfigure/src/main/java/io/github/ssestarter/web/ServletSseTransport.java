@@ -66,10 +66,12 @@ final class ServletSseTransport implements SseTransport, WriteListener, AsyncLis
 
 	/**
 	 * Output streams that pass each write on to their response's inner response's stream as
-	 * it is, and keep nothing: Spring MVC's guard around an asynchronous response.
+	 * it is, and keep nothing: Spring MVC's guard around an asynchronous response, and
+	 * Spring Security's response wrapper (which counts the bytes).
 	 */
-	private static final Set<String> PASS_THROUGH_STREAMS = Set
-		.of("org.springframework.web.context.request.async.StandardServletAsyncWebRequest$LifecycleServletOutputStream");
+	private static final Set<String> PASS_THROUGH_STREAMS = Set.of(
+			"org.springframework.web.context.request.async.StandardServletAsyncWebRequest$LifecycleServletOutputStream",
+			"org.springframework.security.web.util.OnCommittedResponseWrapper$SaveContextServletOutputStream");
 
 	private final HttpServletRequest request;
 

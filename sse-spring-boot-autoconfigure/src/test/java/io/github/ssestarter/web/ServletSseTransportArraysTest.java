@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.security.web.util.OnCommittedResponseWrapper;
 import org.springframework.web.context.request.async.StandardServletAsyncWebRequest;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Which output streams let the engine fill a write's array again as soon as the write
  * returns: Tomcat's (it copies what the socket does not take), also behind Spring MVC's
- * asynchronous response guard, which passes writes on as they are; no other, since the
+ * asynchronous response guard and Spring Security's wrapper, which pass writes on as they
+ * are; no other, since the
  * servlet API lets a non-blocking stream write from the caller's array later. That reuse is
  * checked byte for byte on real sockets by the benchmarks' {@code ContainerDeliveryStressTest}.
  */
@@ -37,6 +39,19 @@ class ServletSseTransportArraysTest {
 		ServletOutputStream stream = guarded.getOutputStream();
 		assertThat(stream.getClass().getName()).contains("Lifecycle");
 		assertThat(ServletSseTransport.writesCopy(guarded, stream)).isTrue();
+	}
+
+	@Test
+	void tomcatsStreamBehindSpringSecuritysWrapperAndTheGuardCopies() throws IOException {
+		HttpServletResponse secured = new OnCommittedResponseWrapper(this.tomcat) {
+
+			@Override
+			protected void onResponseCommitted() {
+			}
+
+		};
+		HttpServletResponse guarded = guarded(secured);
+		assertThat(ServletSseTransport.writesCopy(guarded, guarded.getOutputStream())).isTrue();
 	}
 
 	@Test
