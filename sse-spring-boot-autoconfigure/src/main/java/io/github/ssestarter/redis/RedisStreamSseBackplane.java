@@ -41,8 +41,9 @@ import io.github.ssestarter.store.StoredEvent;
  * are dense within a generation, so entries trimmed before this node read them are a
  * visible gap, and a new generation (Redis lost its data or its continuity) is noticed on
  * the next entry, the next idle poll or the next reconnect. Either way every stream is told
- * to reset at that place ({@link Delivery#skipTo}): never a silent gap. Entries that are not events of the store are skipped, counted and
- * logged once; the reader survives any error, and there is exactly one reader delivering
+ * to reset at that place ({@link Delivery#skipTo}): never a silent gap. Entries that are
+ * not events of the store are skipped, counted and logged once; the reader survives any
+ * error, and there is exactly one reader delivering
  * at any time, even across a stop and start while an old reader is stuck in a call.
  *
  * @since 0.1.0

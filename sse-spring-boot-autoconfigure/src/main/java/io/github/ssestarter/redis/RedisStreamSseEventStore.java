@@ -149,11 +149,12 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 			""");
 
 	/**
-	 * Returns {generation, last sequence, the generation this call ended or ''}. ARGV[2] and ARGV[3], when given, are the
-	 * generation and the last sequence a reader has delivered: a counter below that in the
-	 * same generation means ids are being issued again (Redis lost data in a way its ids did
-	 * not show), so the stream starts a new generation; as it does when ARGV[4] is 1 (the
-	 * reader found that the stream no longer continues what it delivered).
+	 * Returns {generation, last sequence, the generation this call ended or ''}. ARGV[2] and
+	 * ARGV[3], when given, are the generation and the last sequence a reader has delivered: a
+	 * counter below that in the same generation means ids are being issued again (Redis lost
+	 * data in a way its ids did not show), so the stream starts a new generation; as it does
+	 * when ARGV[4] is 1 (the reader found that the stream no longer continues what it
+	 * delivered).
 	 */
 	private static final LuaScript POSITION = LuaScript.of(ENSURE_GENERATION + """
 			if ARGV[2] and g == ARGV[2] and (ARGV[4] == '1' or n < tonumber(ARGV[3])) then
