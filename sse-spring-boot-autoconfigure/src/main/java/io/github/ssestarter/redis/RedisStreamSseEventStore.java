@@ -58,7 +58,10 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 	 * process ({@code run_id}: a restart, even from an RDB or AOF file that may be older than
 	 * what nodes delivered) and by the replication id ({@code master_replid}: a failover to a
 	 * replica, or a server that was resynchronised from another one and promoted again); or
-	 * the stream holding its entries was deleted. Shared by the scripts, and run by every
+	 * the stream holding its entries was deleted. A new replication id of the same process
+	 * with no past ({@code master_replid2} cleared: Redis does that when a primary's first
+	 * replica attaches, or one comes back after the backlog expired) changes no data and
+	 * keeps the generation. Shared by the scripts, and run by every
 	 * call: {@code INFO} is most of its cost, so it is asked once (both sections in one call
 	 * on Redis 7 and later), and the hash is read once.
 	 */
@@ -73,8 +76,16 @@ public final class RedisStreamSseEventStore implements SseEventStore {
 			  local at = string.find(info, name .. ':', 1, true)
 			  return at and string.match(info, '^%x+', at + #name + 1) or ''
 			end
-			local origin = field('run_id') .. ':' .. field('master_replid')
+			local process = field('run_id') .. ':'
+			local origin = process .. field('master_replid')
 			local state = redis.call('HMGET', KEYS[2], 'g', 'n', 'r', 'c')
+			if state[3] and state[3] ~= origin and string.sub(state[3], 1, #process) == process
+			    and field('master_replid2') == string.rep('0', 40) then
+			  -- The same process gave itself a new replication id with no past (its first replica
+			  -- attached, or one came back after the backlog expired): its data did not change.
+			  redis.call('HSET', KEYS[2], 'r', origin)
+			  state[3] = origin
+			end
 			local g = state[1]
 			local n = tonumber(state[2]) or 0
 			local previous = state[4] or ''

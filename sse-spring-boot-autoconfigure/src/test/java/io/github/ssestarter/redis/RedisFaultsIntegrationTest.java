@@ -153,6 +153,27 @@ class RedisFaultsIntegrationTest {
 	}
 
 	@Test
+	void aReplicaAttachingToThePrimaryIsNotAReset() throws Exception {
+		// A primary that had no replica gives itself a new replication id when the first one
+		// attaches (and when one comes back after its backlog expired): no data changed.
+		Node a = node();
+		Client onA = a.subscribe();
+		publish(a, "e1", "e2");
+		String before = this.redis.info("replication");
+		LocalRedis.Server replica = new LocalRedis.Server().startReplicaOf(this.redis);
+		this.resources.add(replica);
+		assertThat(this.redis.info("replication")).as("the primary's replication id changed")
+			.doesNotContain(field(before, "master_replid"));
+		publish(a, "e3", "e4");
+		assertThat(generationOf(last())).isEqualTo(generationOf(this.publishedIds.get(0)));
+		onA.verifyUpTo(last(), 0);
+	}
+
+	private static String field(String info, String name) {
+		return info.lines().filter((line) -> line.startsWith(name + ":")).findFirst().orElseThrow();
+	}
+
+	@Test
 	void aFailBackToAPrimaryThatResyncedFromALaggingReplicaStartsANewGeneration() throws Exception {
 		// The primary's process (run_id) never changes here: only its data does.
 		LocalRedis.Server replica = new LocalRedis.Server().start();
