@@ -60,7 +60,13 @@ public final class Benchmarks {
 					scenarios = new LinkedHashSet<>(Arrays.asList(options.get(chosen + 1).split(",")));
 					options.subList(chosen, chosen + 2).clear();
 				}
-				LoadHarness.run(smoke, options, scenarios, output);
+				try {
+					LoadHarness.run(smoke, options, scenarios, output);
+				}
+				catch (IllegalArgumentException ex) {
+					System.err.println(ex.getMessage() + "\n" + USAGE);
+					System.exit(2);
+				}
 			}
 			case "redis-cross-node" -> RedisCrossNodeBenchmark.run(smoke);
 			case "jmh" -> MicroBenchmarks.run(smoke, output);

@@ -243,7 +243,7 @@ public final class InMemorySseEventStore implements SseEventStore {
 		for (int i = 0; i < id.length(); i++) {
 			char c = id.charAt(i);
 			boolean digit = c >= '0' && c <= '9';
-			if (i < dash && !digit && (c < 'a' || c > 'z') || i > dash && !digit) {
+			if ((i < dash && !digit && (c < 'a' || c > 'z')) || (i > dash && !digit)) {
 				return false;
 			}
 		}

@@ -112,8 +112,20 @@ public final class LoadHarness {
 	 * @param scenarios some of {@link #SCENARIOS}
 	 * @param output where the results go
 	 * @return the results
+	 * @throws IllegalArgumentException if a variant or scenario is not one of the harness's
+	 * (before anything is measured or written)
 	 */
 	public static Run run(boolean smoke, List<String> only, Set<String> scenarios, Path output) throws Exception {
+		List<String> unknownVariants = only.stream().filter((name) -> !VARIANTS.containsKey(name)).toList();
+		if (!unknownVariants.isEmpty()) {
+			throw new IllegalArgumentException("Unknown variant " + String.join(", ", unknownVariants) + "; the variants are "
+					+ String.join(", ", VARIANTS.keySet()));
+		}
+		List<String> unknownScenarios = scenarios.stream().filter((name) -> !SCENARIOS.contains(name)).toList();
+		if (!unknownScenarios.isEmpty()) {
+			throw new IllegalArgumentException("Unknown scenario " + String.join(", ", unknownScenarios)
+					+ "; the scenarios are " + String.join(", ", SCENARIOS));
+		}
 		LoadHarness harness = new LoadHarness(smoke, scenarios);
 		List<VariantResult> results = new ArrayList<>();
 		for (Map.Entry<String, String> variant : VARIANTS.entrySet()) {
