@@ -92,8 +92,7 @@ class RedisFaultsIntegrationTest {
 		this.redis.save();
 		publish(a, "m1", "m2");
 		publish(b, "m3", "m4");
-		onA.receiveUpTo(last());
-		onB.receiveUpTo(last());
+		receiveUpToLast(onA, onB);
 
 		this.redis.kill();
 		this.redis.start(); // from the snapshot: b1..b5 are back, m1..m4 are not
@@ -102,9 +101,7 @@ class RedisFaultsIntegrationTest {
 		publishOnceRedisAnswers(b, "a2"); // each node's connection comes back on its own
 		publish(b, "a3");
 		publish(a, "a4");
-		assertThat(this.publishedIds).as("every id means one event").doesNotHaveDuplicates();
-		onA.verifyUpTo(last(), 1);
-		onB.verifyUpTo(last(), 1);
+		verifyEveryIdOneEventAndEachClientUpToLast(1, onA, onB);
 	}
 
 	@Test
@@ -135,8 +132,7 @@ class RedisFaultsIntegrationTest {
 		await().atMost(Duration.ofSeconds(10)).until(() -> replica.cli("XLEN", stream).equals("3"));
 		replica.pause(); // the replica falls behind
 		publish(b, "m1", "m2", "m3");
-		onA.receiveUpTo(last());
-		onB.receiveUpTo(last());
+		receiveUpToLast(onA, onB);
 
 		this.redis.kill();
 		replica.resume();
@@ -147,9 +143,7 @@ class RedisFaultsIntegrationTest {
 		publishOnceRedisAnswers(a, "a1");
 		publishOnceRedisAnswers(b, "a2"); // each node's connection comes back on its own
 		publish(b, "a3");
-		assertThat(this.publishedIds).as("every id means one event").doesNotHaveDuplicates();
-		onA.verifyUpTo(last(), 1);
-		onB.verifyUpTo(last(), 1);
+		verifyEveryIdOneEventAndEachClientUpToLast(1, onA, onB);
 	}
 
 	@Test
@@ -192,8 +186,7 @@ class RedisFaultsIntegrationTest {
 		replication.stall(); // the replica lags from here on
 		publish(a, "m1", "m2");
 		publish(b, "m3", "m4");
-		onA.receiveUpTo(last());
-		onB.receiveUpTo(last());
+		receiveUpToLast(onA, onB);
 
 		replica.promote();
 		this.redis.cli("REPLICAOF", "127.0.0.1", Integer.toString(replica.port())); // resyncs: m1..m4 are gone
@@ -205,9 +198,7 @@ class RedisFaultsIntegrationTest {
 		publishOnceRedisAnswers(b, "a2"); // each node's connection comes back on its own
 		publish(b, "a3");
 		publish(a, "a4", "a5");
-		assertThat(this.publishedIds).as("every id means one event").doesNotHaveDuplicates();
-		onA.verifyUpTo(last(), 1);
-		onB.verifyUpTo(last(), 1);
+		verifyEveryIdOneEventAndEachClientUpToLast(1, onA, onB);
 	}
 
 	@Test
@@ -218,21 +209,17 @@ class RedisFaultsIntegrationTest {
 		Client onA = a.subscribe();
 		Client onB = b.subscribe();
 		publish(a, "b1", "b2", "b3");
-		onA.receiveUpTo(last());
-		onB.receiveUpTo(last());
+		receiveUpToLast(onA, onB);
 		Map<String, byte[]> backup = dump(a);
 		publish(a, "m1", "m2");
 		publish(b, "m3", "m4");
-		onA.receiveUpTo(last());
-		onB.receiveUpTo(last());
+		receiveUpToLast(onA, onB);
 
 		restore(backup); // b1..b3 are back, the counter with them; m1..m4 are gone
 
 		publish(b, "a1", "a2", "a3");
 		publish(a, "a4", "a5", "a6");
-		assertThat(this.publishedIds).as("every id means one event").doesNotHaveDuplicates();
-		onA.verifyUpTo(last(), 1);
-		onB.verifyUpTo(last(), 1);
+		verifyEveryIdOneEventAndEachClientUpToLast(1, onA, onB);
 	}
 
 	@Test
@@ -245,21 +232,17 @@ class RedisFaultsIntegrationTest {
 		Map<String, byte[]> backup = dump(a);
 		publish(a, "m1", "m2");
 		publish(b, "m3");
-		onA.receiveUpTo(last());
-		onB.receiveUpTo(last());
+		receiveUpToLast(onA, onB);
 		restore(backup); // the first time: a new generation starts
 		publish(b, "x1");
 		publish(a, "x2");
-		onA.receiveUpTo(last());
-		onB.receiveUpTo(last());
+		receiveUpToLast(onA, onB);
 
 		restore(backup); // the generation that ended is back, with its counter before m1
 		publish(a, "y1");
 		publish(b, "y2");
 		publish(a, "y3", "y4");
-		assertThat(this.publishedIds).as("every id means one event").doesNotHaveDuplicates();
-		onA.verifyUpTo(last(), 2);
-		onB.verifyUpTo(last(), 2);
+		verifyEveryIdOneEventAndEachClientUpToLast(2, onA, onB);
 	}
 
 	@Test
@@ -269,12 +252,10 @@ class RedisFaultsIntegrationTest {
 		Client onA = a.subscribe();
 		Client onB = b.subscribe();
 		publish(a, "b1", "b2");
-		onA.receiveUpTo(last());
-		onB.receiveUpTo(last());
+		receiveUpToLast(onA, onB);
 		Map<String, byte[]> backup = dump(a);
 		publish(a, "m1", "m2", "m3");
-		onA.receiveUpTo(last());
-		onB.receiveUpTo(last());
+		receiveUpToLast(onA, onB);
 		a.proxy.stall(); // neither a nor b sees the rollback while it happens (no idle look at the counter)
 		b.proxy.stall();
 		restore(backup);
@@ -539,6 +520,25 @@ class RedisFaultsIntegrationTest {
 		}
 		finally {
 			factory.destroy();
+		}
+	}
+
+	/** Each client receives up to the last event published. */
+	private void receiveUpToLast(Client... clients) throws InterruptedException {
+		for (Client client : clients) {
+			client.receiveUpTo(last());
+		}
+	}
+
+	/**
+	 * No id was issued for two events, and each client received exactly what was published,
+	 * up to the last event, with the given number of resets.
+	 */
+	private void verifyEveryIdOneEventAndEachClientUpToLast(int resets, Client... clients)
+			throws InterruptedException {
+		assertThat(this.publishedIds).as("every id means one event").doesNotHaveDuplicates();
+		for (Client client : clients) {
+			client.verifyUpTo(last(), resets);
 		}
 	}
 

@@ -43,9 +43,7 @@ class RedisStreamSseEventStoreTest {
 	@AfterEach
 	void cleanUp() {
 		if (this.connectionFactory != null) {
-			try (var connection = this.connectionFactory.getConnection()) {
-				connection.keyCommands().del(this.keys.stream(), this.keys.generation());
-			}
+			deleteKeys();
 			this.connectionFactory.destroy();
 		}
 	}
@@ -186,13 +184,11 @@ class RedisStreamSseEventStoreTest {
 	void afterRedisLosesItsDataOldIdsAreUnknownNotAGap() {
 		RedisStreamSseEventStore store = store(1000, Duration.ofMinutes(5), Clock.systemUTC());
 		StoredEvent before = append(store, "before", "a");
-		try (var connection = this.connectionFactory.getConnection()) {
-			connection.keyCommands().del(this.keys.stream(), this.keys.generation()); // what a restart does
-		}
+		deleteKeys(); // what a restart without persistence does
 		RedisStreamSseEventStore restartedNode = store(1000, Duration.ofMinutes(5), Clock.systemUTC());
 		StoredEvent after = append(restartedNode, "after", "a");
 		assertThat(after.id()).doesNotStartWith(before.id().substring(0, before.id().indexOf('-') + 1));
-		String generation = after.id().substring(0, after.id().lastIndexOf('-'));
+		String generation = generationOf(after);
 		for (RedisStreamSseEventStore node : List.of(restartedNode, store)) {
 			HistoryPage page = readAll(node, before.id(), after.id(), (e) -> true);
 			assertThat(page.reset()).isEqualTo(HistoryPage.Reset.UNKNOWN);
@@ -207,9 +203,7 @@ class RedisStreamSseEventStoreTest {
 	void anOldIdWhenTheNewGenerationsStartIsTrimmedTooIsOneResetToTheEnd() {
 		RedisStreamSseEventStore store = store(10, Duration.ofMinutes(5), Clock.systemUTC());
 		StoredEvent before = append(store, "before", "a");
-		try (var connection = this.connectionFactory.getConnection()) {
-			connection.keyCommands().del(this.keys.stream(), this.keys.generation()); // what a restart does
-		}
+		deleteKeys(); // what a restart without persistence does
 		StoredEvent last = null;
 		for (int i = 0; i < 1000; i++) {
 			last = append(store, Integer.toString(i), "a");
@@ -248,6 +242,13 @@ class RedisStreamSseEventStoreTest {
 		assertThat(readAll(store, events.get(2).id(), e9.id(), (e) -> true).reset())
 			.as("a replay that would run into the hole").isEqualTo(HistoryPage.Reset.EXPIRED);
 		assertThat(ids(readAll(store, events.get(7).id(), e9.id(), (e) -> true))).containsExactly(e9.id());
+	}
+
+	/** Both keys of the store, the stream and its generation hash. */
+	private void deleteKeys() {
+		try (var connection = this.connectionFactory.getConnection()) {
+			connection.keyCommands().del(this.keys.stream(), this.keys.generation());
+		}
 	}
 
 	private static String generationOf(StoredEvent event) {
