@@ -26,7 +26,9 @@ import io.github.ssestarter.encode.SseFrame;
  * producer saw it busy. One consumer at a time takes frames: the stream's drainer, or a
  * caller serialised with it by the queue's lock; {@link #isEmpty()} may be asked by any
  * thread.
- * The last slot of each chunk links to the next chunk.
+ * The last slot of each chunk links to the next chunk; the consumer clears every slot of a
+ * chunk it leaves, the link included, so a chunk that has aged into the old generation
+ * keeps none of its successors alive.
  */
 final class FrameRing {
 
@@ -113,6 +115,9 @@ final class FrameRing {
 			if (next == null) {
 				return null;
 			}
+			// Unlinked once left: a chunk promoted to the old generation and then dropped would
+			// otherwise keep its successor alive through young collections, and so the whole chain.
+			chunk[index] = null;
 			chunk = (Object[]) next;
 			this.head = chunk;
 			index = 0;

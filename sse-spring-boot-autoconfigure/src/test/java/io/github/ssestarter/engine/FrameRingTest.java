@@ -1,5 +1,6 @@
 package io.github.ssestarter.engine;
 
+import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -40,6 +41,32 @@ class FrameRingTest {
 			assertThat(ring.isEmpty()).isTrue();
 		}
 		assertThat(taken).isEqualTo(offered);
+	}
+
+	/**
+	 * A chunk the consumer has left keeps no reference at all, not even to the next chunk.
+	 * A chunk may be promoted to the old generation while it is the head (a young collection
+	 * during a write); once garbage there, a link to its successor would keep that chunk
+	 * alive through every young collection until the next old-generation cycle, and it the
+	 * one after: each stream's whole chain promoted. Measured before the fix, at 1,000
+	 * events/s to 1,000 streams: a third to a half of each young collection survived and
+	 * young pauses took 50-100 ms; after it, 5-10 ms with the old generation flat.
+	 */
+	@Test
+	void aChunkTheConsumerHasLeftReferencesNothing() throws Exception {
+		FrameRing ring = new FrameRing();
+		Field head = FrameRing.class.getDeclaredField("head");
+		head.setAccessible(true);
+		Object[] first = (Object[]) head.get(ring);
+		int frames = 3 * FrameRing.MIN_CHUNK;
+		for (int i = 0; i < frames; i++) {
+			ring.offer(frame(i), 0);
+		}
+		for (int i = 0; i < frames; i++) {
+			assertThat(ring.poll()).isNotNull();
+		}
+		assertThat(head.get(ring)).isNotSameAs(first);
+		assertThat(first).containsOnlyNulls();
 	}
 
 	@Test
