@@ -242,11 +242,14 @@ public final class LoadHarness {
 		}
 		Histogram latencies = measured.latencies;
 		log(String.format(Locale.ROOT, "latency: %.0f events/s achieved, %,d/%,d delivered, p50 %.2f ms, p99 %.2f ms, "
-				+ "p99.9 %.2f ms, %.3f µs server CPU per delivery", achieved, measured.delivered, expected,
-				millis(latencies, 50), millis(latencies, 99), millis(latencies, 99.9), measured.cpuMicrosPerDelivery()));
+				+ "p99.9 %.2f ms, %.3f µs server CPU per delivery, %d GC pauses (%d ms, longest %d ms)", achieved,
+				measured.delivered, expected, millis(latencies, 50), millis(latencies, 99), millis(latencies, 99.9),
+				measured.cpuMicrosPerDelivery(), measured.gc.count(), measured.gc.totalMillis(),
+				measured.gc.longestMillis()));
 		return new Latency(clients, rate, achieved, expected, measured.delivered, millis(latencies, 50),
 				millis(latencies, 99), millis(latencies, 99.9), millis(latencies, 100),
-				(measured.delivered > 0) ? measured.cpuMicrosPerDelivery() : null);
+				(measured.delivered > 0) ? measured.cpuMicrosPerDelivery() : null, measured.gc.count(),
+				measured.gc.totalMillis(), measured.gc.longestMillis());
 	}
 
 	private SlowClients slowClients(ServerProcess server, LoadClient client, List<String> notes) throws Exception {
@@ -527,6 +530,7 @@ public final class LoadHarness {
 			client.resetCount();
 			client.drainHistogram();
 			this.cpuBefore = server.cpuNanos();
+			server.gcPauses(); // counts afresh from here
 			this.clientCpuBefore = ownCpuNanos();
 			this.start = System.nanoTime();
 		}
@@ -534,13 +538,14 @@ public final class LoadHarness {
 		Throughput finish(long published, long publishNanos, int clients) throws Exception {
 			long last = this.client.awaitQuiet(published * clients, QUIET_MILLIS, 120_000);
 			long cpu = this.server.cpuNanos() - this.cpuBefore;
+			ServerProcess.GcPauses gc = this.server.gcPauses();
 			long clientCpu = ownCpuNanos() - this.clientCpuBefore;
 			long delivered = this.client.received();
 			Histogram latencies = this.client.drainHistogram();
 			long droppedAfter = this.server.stats().dropped();
 			long dropped = (this.droppedBefore < 0) ? -1 : droppedAfter - this.droppedBefore;
 			return new Throughput(published, publishNanos, delivered, Math.max(1, last - this.start), cpu, clientCpu,
-					dropped, latencies);
+					dropped, latencies, gc);
 		}
 
 	}
@@ -572,7 +577,7 @@ public final class LoadHarness {
 	}
 
 	private record Throughput(long published, long publishNanos, long delivered, long elapsedNanos, long cpuNanos,
-			long clientCpuNanos, long dropped, Histogram latencies) {
+			long clientCpuNanos, long dropped, Histogram latencies, ServerProcess.GcPauses gc) {
 
 		double deliveriesPerSecond() {
 			return this.delivered / (this.elapsedNanos / 1e9);

@@ -167,16 +167,20 @@ final class LoadReport {
 
 	private static void latency(Run run, StringBuilder out) {
 		out.append("## Latency: publish to receive at a fixed rate\n\n");
+		out.append("Server GC pauses: the server JVM's stop-the-world collections during the measurement (every delivery "
+				+ "waits while one runs).\n\n");
 		out.append("| variant | events/s achieved | delivered | p50 ms | p99 ms | p99.9 ms | max ms | server CPU µs per "
-				+ "delivery |\n");
-		out.append("|---|---|---|---|---|---|---|---|\n");
+				+ "delivery | server GC pauses | GC pause ms, total | longest GC pause ms |\n");
+		out.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
 		for (VariantResult result : run.variants()) {
 			var latency = result.latency();
 			if (latency != null) {
-				out.append(String.format(Locale.ROOT, "| %s | %s | %.2f %% | %s | %s | %s | %s | %s |\n", result.variant(),
-						number(latency.achievedRate()), 100.0 * latency.delivered() / Math.max(1, latency.expected()),
-						number(latency.p50Millis()), number(latency.p99Millis()), number(latency.p999Millis()),
-						number(latency.maxMillis()), number(latency.cpuMicrosPerDelivery())));
+				out.append(String.format(Locale.ROOT, "| %s | %s | %.2f %% | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+						result.variant(), number(latency.achievedRate()),
+						100.0 * latency.delivered() / Math.max(1, latency.expected()), number(latency.p50Millis()),
+						number(latency.p99Millis()), number(latency.p999Millis()), number(latency.maxMillis()),
+						number(latency.cpuMicrosPerDelivery()), count(latency.gcPauses()),
+						count(latency.gcPauseMillis()), count(latency.gcLongestPauseMillis())));
 			}
 		}
 		out.append('\n');
@@ -348,6 +352,11 @@ final class LoadReport {
 
 	private static String ratio(double value, Double base) {
 		return Optional.ofNullable(divide(value, base)).map((r) -> String.format(Locale.ROOT, "%.2f", r)).orElse("n/a");
+	}
+
+	/** A count, or "n/a" for a result that has none (one read from an older report). */
+	private static String count(Long value) {
+		return (value != null) ? String.format(Locale.ROOT, "%,d", value) : "n/a";
 	}
 
 	static String number(Double value) {

@@ -37,7 +37,8 @@ final class LoadResults {
 	 * server's CPU per delivery at that rate.
 	 */
 	record Latency(int clients, int targetRate, Double achievedRate, long expected, long delivered, Double p50Millis,
-			Double p99Millis, Double p999Millis, Double maxMillis, Double cpuMicrosPerDelivery) {
+			Double p99Millis, Double p999Millis, Double maxMillis, Double cpuMicrosPerDelivery, Long gcPauses,
+			Long gcPauseMillis, Long gcLongestPauseMillis) {
 	}
 
 	/**

@@ -127,6 +127,16 @@ final class ServerProcess implements AutoCloseable {
 		return Long.parseLong(await("CPU", 30).split(" ")[1]);
 	}
 
+	/**
+	 * The server's garbage collection pauses since the last call.
+	 * @return the pauses, their total and the longest
+	 */
+	GcPauses gcPauses() throws Exception {
+		send("gc");
+		String[] parts = await("GC", 30).split(" ");
+		return new GcPauses(Long.parseLong(parts[1]), Long.parseLong(parts[2]), Long.parseLong(parts[3]));
+	}
+
 	int connections() throws Exception {
 		send("connections");
 		return Integer.parseInt(await("CONNECTIONS", 30).split(" ")[1]);
@@ -198,6 +208,10 @@ final class ServerProcess implements AutoCloseable {
 				this.process.destroyForcibly().waitFor();
 			}
 		}
+	}
+
+	/** Garbage collection pauses over a measurement. */
+	record GcPauses(long count, long totalMillis, long longestMillis) {
 	}
 
 	record Stats(long heapBytes, long rssBytes, long cpuNanos, int connections, long dropped, long catchUps,

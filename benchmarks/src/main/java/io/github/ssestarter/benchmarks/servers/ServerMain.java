@@ -19,6 +19,8 @@ import com.sun.management.OperatingSystemMXBean;
  * <li>{@code stats} → {@code STATS <heapBytesAfterGc> <rssKb> <cpuNanos> <connections> <dropped> <catchUps>
  * <resets>}</li>
  * <li>{@code cpu} → {@code CPU <cpuNanos>}</li>
+ * <li>{@code gc} → {@code GC <pauses> <totalMillis> <longestMillis>}: the collector's pauses since the last
+ * {@code gc} ({@link GcPauses})</li>
  * <li>{@code connections} → {@code CONNECTIONS <n>}</li>
  * <li>{@code histogram} → the heap's class histogram after a full GC: {@code CLASS <instances> <bytes> <name>}
  * per class (the largest 40), then {@code HISTOGRAM}</li>
@@ -52,6 +54,7 @@ public final class ServerMain {
 			case "nio" -> new NioVariant();
 			default -> throw new IllegalArgumentException("Unknown variant " + args[0]);
 		};
+		GcPauses gcPauses = new GcPauses();
 		int port = variant.start();
 		reply("READY " + port + " " + variant.path());
 		BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -67,6 +70,7 @@ public final class ServerMain {
 						+ variant.connections() + " " + variant.dropped() + " " + variant.catchUps() + " "
 						+ variant.resets());
 				case "cpu" -> reply("CPU " + cpuNanos());
+				case "gc" -> reply("GC " + gcPauses.takeSummary());
 				case "connections" -> reply("CONNECTIONS " + variant.connections());
 				case "histogram" -> {
 					classHistogram().forEach((row) -> reply("CLASS " + row));
