@@ -423,8 +423,10 @@ class SseEngineConcurrencyTest {
 			}
 			return null;
 		});
-		List<RecordingTransport> transports = new java.util.concurrent.CopyOnWriteArrayList<>();
-		List<SseConnection> connections = new java.util.concurrent.CopyOnWriteArrayList<>();
+		// Each stream with its own transport, recorded in one step: two lists filled by two
+		// adds from 30 threads need not pair up (a thread preempted between its adds), and an
+		// evicted stream would then be checked against a survivor's transport.
+		Map<SseConnection, RecordingTransport> opened = new ConcurrentHashMap<>();
 		for (int round = 0; round < 10; round++) {
 			CountDownLatch go = new CountDownLatch(1);
 			List<Future<?>> opens = new ArrayList<>();
@@ -434,8 +436,7 @@ class SseEngineConcurrencyTest {
 					RecordingTransport transport = new RecordingTransport().delayEachWrite(100_000);
 					SseConnection connection = this.engine
 						.open(new SseSubscription("alice", null, Set.of(), null), transport);
-					transports.add(transport);
-					connections.add(connection);
+					opened.put(connection, transport);
 					return null;
 				}));
 			}
@@ -444,13 +445,14 @@ class SseEngineConcurrencyTest {
 				open.get(10, TimeUnit.SECONDS);
 			}
 			assertThat(this.engine.registry().userConnections("alice")).as("round %d", round).hasSize(5);
-			assertThat(connections.stream().filter(SseConnection::isOpen)).as("round %d", round).hasSize(5);
+			assertThat(opened.keySet().stream().filter(SseConnection::isOpen)).as("round %d", round).hasSize(5);
 		}
 		publisher.cancel(true);
-		for (int i = 0; i < connections.size(); i++) {
-			SseConnection connection = connections.get(i);
+		assertThat(opened).hasSize(300);
+		for (Map.Entry<SseConnection, RecordingTransport> entry : opened.entrySet()) {
+			SseConnection connection = entry.getKey();
 			if (connection.closeReason() == CloseReason.LIMIT) {
-				RecordingTransport transport = transports.get(i);
+				RecordingTransport transport = entry.getValue();
 				await().pollInterval(Duration.ofMillis(1)).until(transport::isCompleted);
 				List<SseWire.Block> blocks = transport.blocks();
 				assertThat(blocks.get(blocks.size() - 1).event()).as("the evicted page is told not to reconnect")
