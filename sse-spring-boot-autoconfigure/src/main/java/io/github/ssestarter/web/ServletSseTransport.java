@@ -118,10 +118,25 @@ final class ServletSseTransport implements SseTransport, WriteListener, AsyncLis
 	 * output. The container then calls {@link #onWritePossible()}, and the engine starts
 	 * writing.
 	 * @param timeoutMillis the async timeout, beyond the stream's maximum lifetime
+	 * @return {@code false} if the client was gone before the stream began (the request
+	 * then ends as an ordinary one)
 	 * @throws IOException if the output stream is not available
 	 */
-	void begin(long timeoutMillis) throws IOException {
+	boolean begin(long timeoutMillis) throws IOException {
 		setHeaders();
+		try {
+			// Committed here, on the request thread: filters that add headers as the response
+			// is committed (Spring Security's header writer, Spring Session's cookie) do so
+			// now, and not on a writer thread while this thread runs back out through them
+			// (they add the same headers on the way out unless the response is committed;
+			// headers are not safe to change from two threads). Still blocking, as any flush
+			// before setWriteListener.
+			this.response.flushBuffer();
+		}
+		catch (IOException ex) {
+			logger.debug("The client went away before its SSE stream began", ex);
+			return false;
+		}
 		AsyncContext context = this.request.startAsync(this.request, this.response);
 		context.setTimeout(timeoutMillis);
 		context.addListener(this);
@@ -145,12 +160,13 @@ final class ServletSseTransport implements SseTransport, WriteListener, AsyncLis
 		this.out = stream;
 		if (this.completeRequested) {
 			completeOnce(context); // the stream ended while the response was being set up
-			return;
+			return true;
 		}
 		SseConnection current = this.connection;
 		if (current != null) {
 			current.writePossible(); // in case the container called back before out was set
 		}
+		return true;
 	}
 
 	private void setHeaders() {

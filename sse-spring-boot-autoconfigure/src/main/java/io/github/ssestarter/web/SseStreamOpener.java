@@ -119,8 +119,9 @@ final class SseStreamOpener {
 	 * @param subscriber who it is for
 	 * @param topics the topics, already authorized
 	 * @param lastEventId the id to resume after, or {@code null}
-	 * @return the open stream, or {@code null} when the engine refused it (the response
-	 * then holds a retry hint and is complete)
+	 * @return the stream (closed already if the client went away before it began), or
+	 * {@code null} when the engine refused it (the response then holds a retry hint and is
+	 * complete)
 	 * @throws SseRequestException (429) when the user has too many streams
 	 * @throws IOException if the response cannot be streamed
 	 */
@@ -152,7 +153,9 @@ final class SseStreamOpener {
 			return null; // refused (shutting down or full): the transport already wrote why
 		}
 		try {
-			transport.begin(this.asyncTimeoutMillis);
+			if (!transport.begin(this.asyncTimeoutMillis)) {
+				connection.transportClosed(CloseReason.CLIENT);
+			}
 		}
 		catch (IOException | RuntimeException ex) {
 			connection.transportClosed(CloseReason.ERROR);

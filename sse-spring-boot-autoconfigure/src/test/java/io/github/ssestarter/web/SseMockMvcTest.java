@@ -1,6 +1,8 @@
 package io.github.ssestarter.web;
 
 import java.time.Duration;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
@@ -9,8 +11,14 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 
@@ -34,7 +42,11 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  */
 @SpringBootTest(classes = StreamsTestApplication.class, properties = "spring.mvc.problemdetails.enabled=true")
 @AutoConfigureMockMvc
+@Import(SseMockMvcTest.RecordingHeaderWriters.class)
 class SseMockMvcTest {
+
+	/** The threads on which Spring Security wrote its response headers. */
+	static final Queue<Thread> headerWriterThreads = new ConcurrentLinkedQueue<>();
 
 	@Autowired
 	MockMvc mvc;
@@ -71,6 +83,26 @@ class SseMockMvcTest {
 		assertThat(result.getResponse().getContentAsString()).startsWith(":");
 	}
 
+	/**
+	 * Spring Security writes its headers when the response is committed, or on the way out
+	 * of its filter if it is not: the stream commits it on the request thread, so a writer
+	 * thread never adds headers while the request thread does (the mock response's header
+	 * map then failed with a ConcurrentModificationException, or the stream closed).
+	 */
+	@Test
+	void theResponseIsCommittedOnTheRequestThreadNotByAWriter() throws Exception {
+		headerWriterThreads.clear();
+		MvcResult result = this.mvc
+			.perform(get("/orders/42/events").with(httpBasic("alice", "alice")).accept(MediaType.TEXT_EVENT_STREAM))
+			.andExpect(request().asyncStarted())
+			.andReturn();
+		awaitEvent(result, "sse.connected");
+		String id = this.sse.publish("order:42", SseEvent.of("order.shipped", "on its way"));
+		assertThat(awaitEvent(result, "order.shipped").id()).isEqualTo(id);
+		assertThat(headerWriterThreads).containsExactly(Thread.currentThread());
+		assertThat(result.getResponse().getHeader("X-Content-Type-Options")).isEqualTo("nosniff");
+	}
+
 	@Test
 	void aControllerStreamWorksTooAndItsRefusalsAreProblemDetails() throws Exception {
 		MvcResult result = this.mvc
@@ -83,6 +115,21 @@ class SseMockMvcTest {
 		this.mvc.perform(get("/peek/bob").with(httpBasic("alice", "alice")).accept(MediaType.TEXT_EVENT_STREAM))
 			.andExpect(status().isForbidden())
 			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON));
+	}
+
+	/** Spring Boot's default chain, with one more header writer that records its thread. */
+	@TestConfiguration
+	static class RecordingHeaderWriters {
+
+		@Bean
+		SecurityFilterChain recordingChain(HttpSecurity http) throws Exception {
+			return http.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated())
+				.httpBasic(Customizer.withDefaults())
+				.headers((headers) -> headers
+					.addHeaderWriter((request, response) -> headerWriterThreads.add(Thread.currentThread())))
+				.build();
+		}
+
 	}
 
 	private static SseReceivedEvent awaitEvent(MvcResult result, String name) {
