@@ -62,11 +62,7 @@ class SseMockMvcTest {
 
 	@RepeatedTest(6) // one more than alice's stream limit
 	void eachTestEndsTheStreamsItOpened() throws Exception {
-		MvcResult result = this.mvc
-			.perform(get("/orders/42/events").with(httpBasic("alice", "alice")).accept(MediaType.TEXT_EVENT_STREAM))
-			.andExpect(request().asyncStarted())
-			.andReturn();
-		awaitEvent(result, "sse.connected");
+		openAlicesOrderStream();
 	}
 
 	@Test
@@ -92,24 +88,14 @@ class SseMockMvcTest {
 	@Test
 	void theResponseIsCommittedOnTheRequestThreadNotByAWriter() throws Exception {
 		headerWriterThreads.clear();
-		MvcResult result = this.mvc
-			.perform(get("/orders/42/events").with(httpBasic("alice", "alice")).accept(MediaType.TEXT_EVENT_STREAM))
-			.andExpect(request().asyncStarted())
-			.andReturn();
-		awaitEvent(result, "sse.connected");
-		String id = this.sse.publish("order:42", SseEvent.of("order.shipped", "on its way"));
-		assertThat(awaitEvent(result, "order.shipped").id()).isEqualTo(id);
+		MvcResult result = openAlicesOrderStream(); // its first event written by a writer thread
 		assertThat(headerWriterThreads).containsExactly(Thread.currentThread());
 		assertThat(result.getResponse().getHeader("X-Content-Type-Options")).isEqualTo("nosniff");
 	}
 
 	@Test
 	void aControllerStreamWorksTooAndItsRefusalsAreProblemDetails() throws Exception {
-		MvcResult result = this.mvc
-			.perform(get("/orders/42/events").with(httpBasic("alice", "alice")).accept(MediaType.TEXT_EVENT_STREAM))
-			.andExpect(request().asyncStarted())
-			.andReturn();
-		awaitEvent(result, "sse.connected");
+		MvcResult result = openAlicesOrderStream();
 		String id = this.sse.publish("order:42", SseEvent.of("order.shipped", "on its way"));
 		assertThat(awaitEvent(result, "order.shipped").id()).isEqualTo(id);
 		this.mvc.perform(get("/peek/bob").with(httpBasic("alice", "alice")).accept(MediaType.TEXT_EVENT_STREAM))
@@ -130,6 +116,16 @@ class SseMockMvcTest {
 				.build();
 		}
 
+	}
+
+	/** Open a stream from the application's controller and wait for its first event. */
+	private MvcResult openAlicesOrderStream() throws Exception {
+		MvcResult result = this.mvc
+			.perform(get("/orders/42/events").with(httpBasic("alice", "alice")).accept(MediaType.TEXT_EVENT_STREAM))
+			.andExpect(request().asyncStarted())
+			.andReturn();
+		awaitEvent(result, "sse.connected");
+		return result;
 	}
 
 	private static SseReceivedEvent awaitEvent(MvcResult result, String name) {
