@@ -25,15 +25,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ContainerDisconnectLoggingTest {
 
 	@ParameterizedTest(name = "{0}: {1}")
-	@CsvSource({ "tomcat, RESET", "tomcat, CLOSE", "tomcat, STALL_THEN_RESET", "jetty, RESET", "jetty, CLOSE",
-			"jetty, STALL_THEN_RESET" })
+	@CsvSource({ "tomcat, RESET", "tomcat, CLOSE", "tomcat, STALL_THEN_RESET", "tomcat, CLOSE_WHILE_OPENING",
+			"jetty, RESET", "jetty, CLOSE", "jetty, STALL_THEN_RESET", "jetty, CLOSE_WHILE_OPENING" })
 	void clientsThatGoAwayCloseQuietly(String server, Departure departure, CapturedOutput output) throws Exception {
 		try (ConfigurableApplicationContext node = Servers.start(BenchmarkApplication.class, server,
 				"sse.heartbeat.interval=200ms", "logging.level.root=INFO")) {
 			int before = output.length();
-			VanishingClients.open(node.getBean(SseEngine.class), Servers.port(node),
-					"vanishing-" + departure.name().toLowerCase(Locale.ROOT), 20)
-				.leave(departure);
+			VanishingClients.openAndLeave(node.getBean(SseEngine.class), Servers.port(node),
+					"vanishing-" + departure.name().toLowerCase(Locale.ROOT), 20, departure);
 			Thread.sleep(500); // an error dispatch, if any, is logged right after the close
 			assertThat(output.toString().substring(before)).doesNotContain(" WARN ").doesNotContain(" ERROR ");
 		}

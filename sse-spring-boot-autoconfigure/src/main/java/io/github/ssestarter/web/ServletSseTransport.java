@@ -285,7 +285,10 @@ final class ServletSseTransport implements SseTransport, WriteListener, AsyncLis
 				context.complete();
 			}
 			catch (IllegalStateException ex) {
-				// the container ended the request meanwhile
+				// The container ended the request already, and may never say so: Tomcat recycles
+				// it without onComplete or onError when a write fails on a writer thread while one
+				// of its threads is handling this socket (a client gone as its stream opened).
+				closed(CloseReason.CLIENT);
 			}
 		}
 	}

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 import io.github.ssestarter.SseEvent;
 import io.github.ssestarter.engine.SseEngine;
@@ -32,7 +33,14 @@ public final class VanishingClients {
 		CLOSE,
 
 		/** Stops reading while large events flow, until the server cannot write, then a reset. */
-		STALL_THEN_RESET
+		STALL_THEN_RESET,
+
+		/**
+		 * A FIN right after the request, before anything is read: a page that navigated away
+		 * while its stream was opening. The server's first writes meet the closed socket while
+		 * the container may still be handling the stream's first write callback.
+		 */
+		CLOSE_WHILE_OPENING
 
 	}
 
@@ -48,34 +56,74 @@ public final class VanishingClients {
 	}
 
 	/**
-	 * Open streams on {@code /api/v1/sse?topics=<topic>}, each with a small receive buffer.
+	 * Open streams on {@code /api/v1/sse?topics=<topic>}, each with a small receive buffer,
+	 * and leave; then publish until the server has closed every stream (writes fail) and the
+	 * container has confirmed each one's end to the engine.
 	 * @param engine the server's engine
 	 * @param port the server's port
 	 * @param topic the topic, on which nothing else listens
 	 * @param count how many
-	 * @return the clients, subscribed
+	 * @param departure how the clients leave
 	 */
-	public static VanishingClients open(SseEngine engine, int port, String topic, int count) throws IOException {
+	public static void openAndLeave(SseEngine engine, int port, String topic, int count, Departure departure)
+			throws Exception {
 		VanishingClients clients = new VanishingClients(engine, topic);
-		for (int i = 0; i < count; i++) {
-			Socket socket = new Socket("127.0.0.1", port);
-			clients.sockets.add(socket);
-			socket.setReceiveBufferSize(4096);
-			OutputStream out = socket.getOutputStream();
-			out.write(("GET /api/v1/sse?topics=" + topic + " HTTP/1.1\r\nHost: localhost\r\n"
-					+ "Accept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-			out.flush();
-			assertThat(socket.getInputStream().read(new byte[512])).as("the stream opened").isPositive();
+		if (departure == Departure.CLOSE_WHILE_OPENING) {
+			for (int round = 0; round < 3; round++) {
+				requestAllAtOnceAndClose(engine, port, topic, count);
+			}
 		}
-		await().until(() -> engine.registry().subscribers(topic).size() == count);
-		return clients;
+		else {
+			for (int i = 0; i < count; i++) {
+				Socket socket = request(port, topic);
+				clients.sockets.add(socket);
+				assertThat(socket.getInputStream().read(new byte[512])).as("the stream opened").isPositive();
+			}
+			await().until(() -> engine.registry().subscribers(topic).size() == count);
+		}
+		clients.leave(departure);
 	}
 
 	/**
-	 * Leave, then publish until the server has closed every stream (writes fail).
-	 * @param departure how
+	 * All at once, as a busy server meets them: the container is still busy with one stream's
+	 * first write callback while another's writes fail.
 	 */
-	public void leave(Departure departure) throws IOException {
+	private static void requestAllAtOnceAndClose(SseEngine engine, int port, String topic, int count)
+			throws InterruptedException {
+		long openedBefore = engine.counters().opened();
+		CountDownLatch gate = new CountDownLatch(1);
+		List<Thread> threads = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			Thread thread = new Thread(() -> {
+				try {
+					gate.await();
+					request(port, topic).close();
+				}
+				catch (Exception ex) {
+					throw new IllegalStateException(ex);
+				}
+			});
+			thread.start();
+			threads.add(thread);
+		}
+		gate.countDown();
+		for (Thread thread : threads) {
+			thread.join();
+		}
+		await().until(() -> engine.counters().opened() - openedBefore == count); // every request reached it
+	}
+
+	private static Socket request(int port, String topic) throws IOException {
+		Socket socket = new Socket("127.0.0.1", port);
+		socket.setReceiveBufferSize(4096);
+		OutputStream out = socket.getOutputStream();
+		out.write(("GET /api/v1/sse?topics=" + topic + " HTTP/1.1\r\nHost: localhost\r\n"
+				+ "Accept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+		out.flush();
+		return socket;
+	}
+
+	private void leave(Departure departure) throws IOException {
 		if (departure == Departure.STALL_THEN_RESET) {
 			String large = "x".repeat(64 * 1024);
 			// nobody reads: the sockets' buffers fill and the writes stop being possible
@@ -85,7 +133,7 @@ public final class VanishingClients {
 			});
 		}
 		for (Socket socket : this.sockets) {
-			if (departure != Departure.CLOSE) {
+			if (departure == Departure.RESET || departure == Departure.STALL_THEN_RESET) {
 				socket.setSoLinger(true, 0); // close with a reset, not a polite FIN
 			}
 			socket.close();
@@ -94,7 +142,10 @@ public final class VanishingClients {
 			this.engine.publish(this.topic, SseEvent.ofData("anyone there?"));
 			return this.engine.registry().subscribers(this.topic).isEmpty();
 		});
-		await().until(() -> this.engine.liveConnections() == 0);
+		await().atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> assertThat(this.engine.liveConnectionsView())
+				.as("streams closed whose end the container never confirmed")
+				.isEmpty());
 	}
 
 }

@@ -37,8 +37,8 @@ class SseClientDisconnectLoggingIntegrationTest {
 	@ParameterizedTest
 	@EnumSource(Departure.class)
 	void clientsThatGoAwayCloseQuietly(Departure departure, CapturedOutput output) throws Exception {
-		VanishingClients.open(this.engine, this.port, "vanishing-" + departure.name().toLowerCase(), 12)
-			.leave(departure);
+		VanishingClients.openAndLeave(this.engine, this.port, "vanishing-" + departure.name().toLowerCase(), 12,
+				departure);
 		Thread.sleep(500); // an error dispatch, if any, is logged right after the close
 		assertThat(output.getOut() + output.getErr()).doesNotContain(" WARN ").doesNotContain(" ERROR ");
 	}
