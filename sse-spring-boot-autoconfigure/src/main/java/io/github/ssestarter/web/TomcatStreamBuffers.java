@@ -36,6 +36,9 @@ final class TomcatStreamBuffers {
 	/** Characters in a stream's stand-in buffers. */
 	static final int STREAM_CHARS = 256;
 
+	/** Characters in Tomcat's own buffers (its default buffer size). */
+	private static final int TOMCAT_CHARS = 8192;
+
 	/** The path to the buffers, found on first use (for the Tomcat classes then seen). */
 	private static volatile @Nullable Fields fields;
 
@@ -97,8 +100,8 @@ final class TomcatStreamBuffers {
 			CharBuffer outputStandIn = emptyBuffer(STREAM_CHARS);
 			resolved.inputChars.set(input, inputStandIn);
 			resolved.outputChars.set(output, outputStandIn);
-			return new TomcatStreamBuffers(resolved, input, output, inputStandIn, outputStandIn, inputChars.capacity(),
-					outputChars.capacity());
+			return new TomcatStreamBuffers(resolved, input, output, inputStandIn, outputStandIn,
+					fullSize(inputChars.capacity()), fullSize(outputChars.capacity()));
 		}
 		catch (ReflectiveOperationException | RuntimeException ex) {
 			disable(ex);
@@ -125,6 +128,15 @@ final class TomcatStreamBuffers {
 		if (chars.get(buffer) == standIn && !inUse(standIn)) {
 			chars.set(buffer, emptyBuffer(capacity));
 		}
+	}
+
+	/**
+	 * The size to restore: a stand-in's size means an earlier stream's stand-in is still
+	 * there (Tomcat can end a request without telling its listeners: a client gone as the
+	 * stream opened), and the buffer goes back to Tomcat's size.
+	 */
+	private static int fullSize(int capacity) {
+		return (capacity == STREAM_CHARS) ? TOMCAT_CHARS : capacity;
 	}
 
 	/** Tomcat's empty state for these buffers: position and limit 0. */

@@ -70,6 +70,20 @@ class TomcatStreamBuffersTest {
 		assertThat((Object) inputChars()).isSameAs(restoredInput);
 	}
 
+	/** Tomcat can recycle a request without telling its listeners, so no restore() came. */
+	@Test
+	void aStandInLeftBehindComesBackAtFullSizeWithTheNextStream() throws Exception {
+		assertThat(TomcatStreamBuffers.release(this.request.getRequest(), this.response.getResponse())).isNotNull();
+
+		TomcatStreamBuffers next = TomcatStreamBuffers.release(this.request.getRequest(),
+				this.response.getResponse());
+		assertThat(next).isNotNull();
+		next.restore();
+
+		assertThat(inputChars().capacity()).isEqualTo(8192);
+		assertThat(outputChars().capacity()).isEqualTo(8192);
+	}
+
 	@Test
 	void leavesBuffersThatHoldCharactersAlone() throws Exception {
 		CharBuffer used = outputChars();
