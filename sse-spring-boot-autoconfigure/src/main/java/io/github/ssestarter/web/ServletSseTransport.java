@@ -285,9 +285,9 @@ final class ServletSseTransport implements SseTransport, WriteListener, AsyncLis
 				context.complete();
 			}
 			catch (IllegalStateException ex) {
-				// The container ended the request already, and may never say so: Tomcat recycles
-				// it without onComplete or onError when a write fails on a writer thread while one
-				// of its threads is handling this socket (a client gone as its stream opened).
+				// The container ended the request already, and may never say so: Tomcat has been
+				// seen to recycle a request without onComplete or onError when its client left as
+				// the stream opened (see VanishingClients.Departure.CLOSE_WHILE_OPENING).
 				closed(CloseReason.CLIENT);
 			}
 		}

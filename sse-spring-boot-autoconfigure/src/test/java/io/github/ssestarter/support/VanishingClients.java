@@ -36,9 +36,9 @@ public final class VanishingClients {
 		STALL_THEN_RESET,
 
 		/**
-		 * A FIN right after the request, before anything is read: a page that navigated away
-		 * while its stream was opening. The server's first writes meet the closed socket while
-		 * the container may still be handling the stream's first write callback.
+		 * A FIN right after the request, before anything is read, many clients at once: pages
+		 * that navigated away while their streams were opening. The server's first writes meet
+		 * closed sockets while the container is still busy opening other streams.
 		 */
 		CLOSE_WHILE_OPENING
 
@@ -85,8 +85,8 @@ public final class VanishingClients {
 	}
 
 	/**
-	 * All at once, as a busy server meets them: the container is still busy with one stream's
-	 * first write callback while another's writes fail.
+	 * All at once, as a busy server meets them: the container is still busy with some
+	 * streams' first writes while other streams' writes fail.
 	 */
 	private static void requestAllAtOnceAndClose(SseEngine engine, int port, String topic, int count)
 			throws InterruptedException {
